@@ -83,12 +83,17 @@ impl MessageStore for Db {
             }
             Ok::<_, StorageError>(())
         })?;
-        let row: MessageRow = dispatch!(self, |pool| {
+        self.message(id).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn message(&self, id: MessageId) -> Result<Message> {
+        let row: Option<MessageRow> = dispatch!(self, |pool| {
             sqlx::query_as(concat!("SELECT ", message_columns!(), " FROM messages WHERE id = $1"))
                 .bind(id.as_uuid())
-                .fetch_one(pool)
+                .fetch_optional(pool)
                 .await?
         });
-        Message::try_from(row)
+        row.ok_or(StorageError::NotFound("message")).and_then(Message::try_from)
     }
 }

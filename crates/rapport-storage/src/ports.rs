@@ -181,6 +181,7 @@ pub trait ConversationStore {
 
 pub trait MessageStore {
     fn messages(&self, conversation: ConversationId) -> impl Future<Output = Result<Vec<Message>>> + Send;
+    fn message(&self, id: MessageId) -> impl Future<Output = Result<Message>> + Send;
     /// Store a reply or note from the desk and update the conversation's response times.
     fn add_agent_message(&self, message: &AgentMessage) -> impl Future<Output = Result<Message>> + Send;
 }

@@ -1,0 +1,416 @@
+//! The built-in sentiment lexicon.
+//!
+//! Three data files in `data/` are compiled into the binary with `include_str!`
+//! and parsed once, in [`Lexicon::builtin`]:
+//!
+//! * `lexicon.tsv` — `term<TAB>weight[<TAB>flags]`. A term is one word or a
+//!   phrase of up to [`MAX_PHRASE_WORDS`] words, lower case, single spaces,
+//!   straight apostrophes. Weights are in about [-4, 4]. Flags (space separated):
+//!   `neg:<w>` gives the weight when the term is negated (instead of the default
+//!   flip, e.g. `work 0 neg:-1.8` makes "doesn't work" a complaint), `polite`
+//!   marks courtesy words ("thanks") that are not counted in a complaint.
+//! * `modifiers.tsv` — `term<TAB>kind[<TAB>value]` with kind `negator`,
+//!   `intensifier` (value = multiplier, below 1 for diminishers) or `contrast`.
+//! * `emoticons.tsv` — `emoticon-or-emoji<TAB>weight`.
+//!
+//! Lines starting with `#` and blank lines are comments. A malformed line is
+//! skipped at run time; the unit tests require the built-in files to have none.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+const LEXICON_TSV: &str = include_str!("../data/lexicon.tsv");
+const MODIFIERS_TSV: &str = include_str!("../data/modifiers.tsv");
+const EMOTICONS_TSV: &str = include_str!("../data/emoticons.tsv");
+
+/// Longest phrase (in words) the lexicon may hold.
+pub const MAX_PHRASE_WORDS: usize = 5;
+
+/// What a term does besides carrying a weight.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Role {
+    /// Just a sentiment term (possibly of weight 0, which only blocks shorter matches).
+    Plain,
+    /// Flips or dampens the next few words ("not", "never", "no one").
+    Negator,
+    /// Multiplies the next sentiment term ("very" 1.3, "slightly" 0.6).
+    Intensifier(f32),
+    /// Shifts weight to the clause after it ("but").
+    Contrast,
+}
+
+/// One lexicon entry.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Entry {
+    pub weight: f32,
+    /// Weight used when the term is in a negation's scope, if not the default flip.
+    pub negated: Option<f32>,
+    /// Courtesy word: ignored when the rest of the message is negative.
+    pub polite: bool,
+    pub role: Role,
+}
+
+impl Entry {
+    const EMPTY: Entry = Entry {
+        weight: 0.0,
+        negated: None,
+        polite: false,
+        role: Role::Plain,
+    };
+}
+
+/// A small, fast, non-keyed hasher (the Fx hash used by rustc). The tables are
+/// built once from our own data and never grow, so hash flooding is not a concern.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut buf = [0u8; 8];
+            buf.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(buf));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// The pre-built lookup tables.
+#[derive(Debug, Clone, Default)]
+pub struct Lexicon {
+    /// Words and phrases (space-joined normalised words).
+    terms: FxMap<&'static str, Entry>,
+    /// First word of a phrase → longest phrase length (in words) starting with it.
+    phrase_starts: FxMap<&'static str, u8>,
+    /// ASCII emoticons and emoji base characters (variation selector stripped).
+    emo: FxMap<&'static str, f32>,
+}
+
+impl Lexicon {
+    /// The lexicon compiled into the crate. Malformed lines are skipped.
+    pub fn builtin() -> Lexicon {
+        Self::builtin_with_errors().0
+    }
+
+    /// The built-in lexicon and the list of problems found while parsing it.
+    pub fn builtin_with_errors() -> (Lexicon, Vec<String>) {
+        Self::parse(LEXICON_TSV, MODIFIERS_TSV, EMOTICONS_TSV)
+    }
+
+    /// Parses the three tables. Problems are reported, never fatal.
+    pub fn parse(
+        lexicon: &'static str,
+        modifiers: &'static str,
+        emoticons: &'static str,
+    ) -> (Lexicon, Vec<String>) {
+        let mut lex = Lexicon::default();
+        let mut errors = Vec::new();
+
+        for (n, line) in data_lines(lexicon) {
+            let mut cols = line.split('\t');
+            let term = cols.next().unwrap_or("").trim();
+            let weight = cols.next().unwrap_or("").trim();
+            let flags = cols.next().unwrap_or("").trim();
+            if let Err(e) = check_term(term) {
+                errors.push(format!("lexicon.tsv:{n}: {e}: {line:?}"));
+                continue;
+            }
+            let Some(weight) = parse_weight(weight) else {
+                errors.push(format!("lexicon.tsv:{n}: bad weight: {line:?}"));
+                continue;
+            };
+            let mut entry = Entry {
+                weight,
+                ..Entry::EMPTY
+            };
+            let mut ok = true;
+            for flag in flags.split_whitespace() {
+                if flag == "polite" {
+                    entry.polite = true;
+                } else if let Some(w) = flag.strip_prefix("neg:").and_then(parse_weight) {
+                    entry.negated = Some(w);
+                } else {
+                    errors.push(format!("lexicon.tsv:{n}: unknown flag {flag:?}"));
+                    ok = false;
+                }
+            }
+            if cols.next().is_some() {
+                errors.push(format!("lexicon.tsv:{n}: too many columns"));
+                ok = false;
+            }
+            if !ok {
+                continue;
+            }
+            if lex.terms.insert(term, entry).is_some() {
+                errors.push(format!("lexicon.tsv:{n}: duplicate term {term:?}"));
+            }
+        }
+
+        for (n, line) in data_lines(modifiers) {
+            let mut cols = line.split('\t');
+            let term = cols.next().unwrap_or("").trim();
+            let kind = cols.next().unwrap_or("").trim();
+            let value = cols.next().map(str::trim);
+            if let Err(e) = check_term(term) {
+                errors.push(format!("modifiers.tsv:{n}: {e}: {line:?}"));
+                continue;
+            }
+            let role = match (kind, value) {
+                ("negator", None) => Role::Negator,
+                ("contrast", None) => Role::Contrast,
+                ("intensifier", Some(v)) => match v.parse::<f32>() {
+                    Ok(m) if m.is_finite() && m > 0.0 && m <= 3.0 => Role::Intensifier(m),
+                    _ => {
+                        errors.push(format!("modifiers.tsv:{n}: bad multiplier: {line:?}"));
+                        continue;
+                    }
+                },
+                _ => {
+                    errors.push(format!("modifiers.tsv:{n}: bad kind/value: {line:?}"));
+                    continue;
+                }
+            };
+            let entry = lex.terms.entry(term).or_insert(Entry::EMPTY);
+            if entry.role != Role::Plain {
+                errors.push(format!("modifiers.tsv:{n}: duplicate modifier {term:?}"));
+            }
+            entry.role = role;
+        }
+
+        for (n, line) in data_lines(emoticons) {
+            let mut cols = line.split('\t');
+            let key = cols
+                .next()
+                .unwrap_or("")
+                .trim_end_matches(['\u{FE0F}', '\u{FE0E}']);
+            let weight = cols.next().and_then(|w| parse_weight(w.trim()));
+            let Some(weight) = weight else {
+                errors.push(format!("emoticons.tsv:{n}: bad weight: {line:?}"));
+                continue;
+            };
+            let valid = if key.is_ascii() {
+                !key.is_empty() && !key.contains(char::is_whitespace)
+            } else {
+                let mut chars = key.chars();
+                matches!((chars.next(), chars.next()), (Some(c), None) if crate::tokenizer::is_emoji(c))
+            };
+            if !valid {
+                errors.push(format!(
+                    "emoticons.tsv:{n}: not an emoticon or single emoji: {line:?}"
+                ));
+                continue;
+            }
+            if lex.emo.insert(key, weight).is_some() {
+                errors.push(format!("emoticons.tsv:{n}: duplicate {key:?}"));
+            }
+        }
+
+        for term in lex.terms.keys() {
+            let words = term.split(' ').count();
+            if words > 1 {
+                let first = term.split(' ').next().unwrap_or(term);
+                let len = u8::try_from(words).unwrap_or(u8::MAX);
+                let slot = lex.phrase_starts.entry(first).or_insert(0);
+                *slot = (*slot).max(len);
+            }
+        }
+        (lex, errors)
+    }
+
+    /// The entry for a normalised word or space-joined phrase.
+    #[inline]
+    pub fn get(&self, term: &str) -> Option<&Entry> {
+        self.terms.get(term)
+    }
+
+    /// Whether the normalised word is in the lexicon, alone or as a phrase start.
+    #[inline]
+    pub fn knows(&self, word: &str) -> bool {
+        self.terms.contains_key(word) || self.phrase_starts.contains_key(word)
+    }
+
+    /// Longest phrase length (in words) that starts with `word`; 1 if none.
+    #[inline]
+    pub fn longest_phrase_from(&self, word: &str) -> usize {
+        self.phrase_starts.get(word).map_or(1, |&n| usize::from(n))
+    }
+
+    /// Weight of an ASCII emoticon or an emoji base character.
+    #[inline]
+    pub fn emo(&self, key: &str) -> Option<f32> {
+        self.emo.get(key).copied()
+    }
+
+    /// The ASCII emoticon patterns, for the tokenizer.
+    pub fn emoticon_patterns(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.emo.keys().copied().filter(|k| k.is_ascii())
+    }
+
+    /// Number of words/phrases (including modifiers) in the lexicon.
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    /// Whether the lexicon is empty.
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+}
+
+/// Non-comment, non-blank lines with their 1-based line numbers.
+fn data_lines(src: &'static str) -> impl Iterator<Item = (usize, &'static str)> {
+    src.lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
+        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+}
+
+fn parse_weight(s: &str) -> Option<f32> {
+    s.parse::<f32>()
+        .ok()
+        .filter(|w| w.is_finite() && (-4.5..=4.5).contains(w))
+}
+
+/// A term must look like the tokenizer's normalised output.
+fn check_term(term: &str) -> Result<(), &'static str> {
+    if term.is_empty() {
+        return Err("empty term");
+    }
+    let words: Vec<&str> = term.split(' ').collect();
+    if words.len() > MAX_PHRASE_WORDS {
+        return Err("phrase too long");
+    }
+    for w in words {
+        if w.is_empty() {
+            return Err("double or edge space");
+        }
+        if w.starts_with('\'') || w.ends_with('\'') || w.contains("''") {
+            return Err("apostrophe at word edge");
+        }
+        if !w
+            .chars()
+            .all(|c| (c.is_alphanumeric() && !c.is_uppercase()) || c == '\'')
+        {
+            return Err("not a normalised word");
+        }
+        // The tokenizer cuts letter runs of 3+ to 2, so such a term could never match.
+        let b = w.as_bytes();
+        if b.windows(3)
+            .any(|x| x[0] == x[1] && x[1] == x[2] && x[0].is_ascii_alphabetic())
+        {
+            return Err("letter run of 3+");
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_data_files_parse_without_errors() {
+        let (lex, errors) = Lexicon::builtin_with_errors();
+        assert!(
+            errors.is_empty(),
+            "lexicon problems:\n{}",
+            errors.join("\n")
+        );
+        assert!(lex.len() >= 400, "lexicon has only {} entries", lex.len());
+    }
+
+    #[test]
+    fn builtin_lexicon_covers_complaint_language() {
+        let lex = Lexicon::builtin();
+        for t in [
+            "still waiting",
+            "no response",
+            "hours on hold",
+            "worst",
+            "ridiculous",
+            "unacceptable",
+            "refund",
+            "cancelled",
+            "delayed",
+            "lost",
+            "never again",
+            "rude",
+            "useless",
+            "broken",
+        ] {
+            let e = lex.get(t).unwrap_or_else(|| panic!("missing {t:?}"));
+            assert!(e.weight < 0.0, "{t:?} should be negative");
+        }
+        for t in [
+            "thank you so much",
+            "great service",
+            "love",
+            "helpful",
+            "resolved",
+            "quick",
+        ] {
+            let e = lex.get(t).unwrap_or_else(|| panic!("missing {t:?}"));
+            assert!(e.weight > 0.0, "{t:?} should be positive");
+        }
+        assert_eq!(
+            lex.get("work")
+                .and_then(|e| e.negated)
+                .map(f32::is_sign_negative),
+            Some(true)
+        );
+        assert!(lex.get("thanks").is_some_and(|e| e.polite));
+        assert!(lex.emo(":(").is_some_and(|w| w < 0.0));
+        assert!(lex.emo("❤").is_some_and(|w| w > 0.0));
+    }
+
+    #[test]
+    fn malformed_lines_are_reported_not_fatal() {
+        let (lex, errors) = Lexicon::parse(
+            "good\t2\nBad\t-2\nfoo bar\tx\nok\t1\tweird\nfine\t0.8\nfine\t0.9\n",
+            "very\tintensifier\t9\nnot\tnegator\n",
+            ":)\t2\nab cd\t1\n",
+        );
+        assert_eq!(errors.len(), 6, "{errors:?}");
+        assert!(lex.get("good").is_some());
+        assert!(lex.get("not").is_some_and(|e| e.role == Role::Negator));
+        assert!(lex.get("very").is_none());
+    }
+
+    #[test]
+    fn fx_hasher_is_deterministic() {
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        let b = BuildHasherDefault::<FxHasher>::default();
+        assert_eq!(b.hash_one("still waiting"), b.hash_one("still waiting"));
+        assert_ne!(b.hash_one("still waiting"), b.hash_one("still waitinf"));
+    }
+}

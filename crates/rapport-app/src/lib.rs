@@ -1,0 +1,33 @@
+//! Rapport's use cases: the one place that orchestrates storage, channels and the analysis engine.
+//! The web layer and the CLI call these; they never reach into storage for a business decision.
+
+pub mod access;
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod ingest;
+pub mod inbox;
+
+use std::sync::Arc;
+
+use rapport_analysis::Engine;
+use rapport_domain::ChannelKind;
+use rapport_domain::channel::DEFAULT_API_CHANNEL;
+use rapport_storage::{ChannelStore, Db};
+
+pub use access::{Actor, Permission};
+pub use error::{AppError, ErrorCode};
+
+/// Everything a request needs, shared behind an `Arc`; never a global, so tests can build many.
+pub struct App {
+    pub db: Db,
+    pub engine: Arc<Engine>,
+}
+
+impl App {
+    /// Open the app over a migrated database and make sure the built-in channels exist.
+    pub async fn new(db: Db) -> Result<Arc<App>, AppError> {
+        db.ensure_channel(ChannelKind::Api, DEFAULT_API_CHANNEL).await?;
+        Ok(Arc::new(App { db, engine: Arc::new(Engine::new()) }))
+    }
+}

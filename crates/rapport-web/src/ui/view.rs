@@ -1,0 +1,116 @@
+//! What templates show, computed once in Rust so templates stay free of logic.
+
+use jiff::Timestamp;
+use rapport_domain::{Direction, Message, MoodLabel};
+use rapport_storage::ConversationSummary;
+
+/// "3 min", "2 h", "4 d": how long ago, for lists.
+pub fn ago(t: Timestamp, now: Timestamp) -> String {
+    let secs = (now - t).get_seconds().max(0);
+    match secs {
+        s if s < 60 => "just now".to_owned(),
+        s if s < 3600 => format!("{} min", s / 60),
+        s if s < 86_400 => format!("{} h", s / 3600),
+        s => format!("{} d", s / 86_400),
+    }
+}
+
+pub fn time(t: Timestamp) -> String {
+    t.strftime("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+pub struct Mood {
+    /// CSS class and label: negative / neutral / positive.
+    pub label: &'static str,
+    pub score: String,
+}
+
+impl Mood {
+    pub fn of(score: f64) -> Mood {
+        Mood { label: MoodLabel::of_score(score).as_str(), score: format!("{score:+.2}") }
+    }
+}
+
+pub struct Row {
+    pub id: String,
+    pub contact: String,
+    pub subject: String,
+    pub preview: String,
+    pub channel: String,
+    pub status: &'static str,
+    pub assignee: String,
+    pub mood: Option<Mood>,
+    /// How long the customer has been waiting for an answer, if they are.
+    pub waiting: Option<String>,
+    pub updated: String,
+}
+
+impl Row {
+    pub fn of(s: &ConversationSummary, now: Timestamp) -> Row {
+        let c = &s.conversation;
+        Row {
+            id: c.id.to_string(),
+            contact: s.contact_name.clone(),
+            subject: c.subject.clone(),
+            preview: s.preview.clone(),
+            channel: s.channel_name.clone(),
+            status: c.status.as_str(),
+            assignee: s.assignee_name.clone().unwrap_or_default(),
+            mood: c.mood.map(Mood::of),
+            waiting: c.waiting_since().map(|t| ago(t, now)),
+            updated: ago(c.updated_at, now),
+        }
+    }
+}
+
+pub struct EvidenceItem {
+    pub text: String,
+    pub weight: String,
+    pub note: String,
+}
+
+pub struct MessageView {
+    pub id: String,
+    /// inbound / outbound / note
+    pub kind: &'static str,
+    pub author: String,
+    pub text: String,
+    pub at: String,
+    pub mood: Option<Mood>,
+    pub evidence: Vec<EvidenceItem>,
+    /// One line summarising the evidence, shown on hover (title attribute).
+    pub evidence_title: String,
+}
+
+impl MessageView {
+    pub fn of(m: &Message, contact_name: &str, agent_name: impl Fn(&Message) -> String) -> MessageView {
+        let evidence: Vec<EvidenceItem> = m
+            .analysis
+            .as_ref()
+            .and_then(|a| serde_json::from_value::<rapport_analysis::MessageAnalysis>(a.clone()).ok())
+            .map(|a| {
+                a.evidence
+                    .into_iter()
+                    .take(6)
+                    .map(|e| EvidenceItem { text: e.text, weight: format!("{:+.2}", e.weight), note: e.note })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let evidence_title = evidence.iter().map(|e| format!("“{}” {} ({})", e.text, e.weight, e.note)).collect::<Vec<_>>().join("; ");
+        let (kind, author) = match m.direction {
+            Direction::Inbound => ("inbound", contact_name.to_owned()),
+            Direction::Outbound => ("outbound", agent_name(m)),
+            Direction::Note => ("note", format!("{} (internal note)", agent_name(m))),
+        };
+        MessageView {
+            id: m.id.to_string(),
+            kind,
+            author,
+            text: m.text.clone(),
+            at: time(m.sent_at),
+            mood: m.mood.map(|mood| Mood::of(mood.score)),
+            evidence,
+            evidence_title,
+        }
+    }
+}

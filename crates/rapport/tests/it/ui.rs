@@ -1,0 +1,133 @@
+//! The agent UI without a browser: redirects, setup, login, CSRF. (The browser test drives Chromium.)
+
+use rapport_domain::Role;
+use reqwest::StatusCode;
+
+use crate::spawn_app;
+
+fn location(response: &reqwest::Response) -> String {
+    response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned()
+}
+
+fn hidden_csrf(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker).expect("csrf field") + marker.len();
+    html[start..].split('"').next().expect("value").to_owned()
+}
+
+#[tokio::test]
+async fn a_fresh_install_sends_everyone_to_setup_until_an_admin_exists() {
+    let app = spawn_app().await;
+    let response = app.http.get(app.url("/")).send().await.expect("req");
+    assert_eq!(location(&response), "/setup");
+    let response = app.http.get(app.url("/login")).send().await.expect("req");
+    assert_eq!(location(&response), "/setup");
+    let page = app.http.get(app.url("/setup")).send().await.expect("req").text().await.expect("html");
+    let csrf = hidden_csrf(&page);
+    let response = app
+        .http
+        .post(app.url("/setup"))
+        .form(&[("name", "Ada Admin"), ("email", "ada@desk.test"), ("password", "a long password"), ("csrf", &csrf)])
+        .send()
+        .await
+        .expect("req");
+    assert_eq!(location(&response), "/inbox");
+    let inbox = app.http.get(app.url("/inbox")).send().await.expect("req");
+    assert_eq!(inbox.status(), StatusCode::OK);
+    assert!(inbox.text().await.expect("html").contains("Ada Admin"));
+    let again = app.http.get(app.url("/setup")).send().await.expect("req");
+    assert_eq!(location(&again), "/login", "setup is one-time");
+}
+
+#[tokio::test]
+async fn visitors_are_sent_to_login_and_wrong_passwords_are_refused() {
+    let app = spawn_app().await;
+    app.app.create_agent("Ann Agent", "ann@desk.test", Role::Agent, None, "correct password").await.expect("agent");
+    let response = app.http.get(app.url("/")).send().await.expect("req");
+    assert_eq!(location(&response), "/login");
+    let response = app.http.get(app.url("/inbox")).send().await.expect("req");
+    assert_eq!(location(&response), "/login");
+
+    let page = app.http.get(app.url("/login")).send().await.expect("req").text().await.expect("html");
+    let csrf = hidden_csrf(&page);
+    let wrong = app
+        .http
+        .post(app.url("/login"))
+        .form(&[("email", "ann@desk.test"), ("password", "wrong password"), ("csrf", &csrf)])
+        .send()
+        .await
+        .expect("req");
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let right = app
+        .http
+        .post(app.url("/login"))
+        .form(&[("email", "ann@desk.test"), ("password", "correct password"), ("csrf", &csrf)])
+        .send()
+        .await
+        .expect("req");
+    assert_eq!(location(&right), "/inbox");
+}
+
+#[tokio::test]
+async fn forms_without_the_session_csrf_token_are_refused() {
+    let app = spawn_app().await;
+    app.app.create_agent("Ann Agent", "ann@desk.test", Role::Agent, None, "correct password").await.expect("agent");
+    let page = app.http.get(app.url("/login")).send().await.expect("req").text().await.expect("html");
+    let csrf = hidden_csrf(&page);
+    let forged = app
+        .http
+        .post(app.url("/login"))
+        .form(&[("email", "ann@desk.test"), ("password", "correct password"), ("csrf", "forged")])
+        .send()
+        .await
+        .expect("req");
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    app.http
+        .post(app.url("/login"))
+        .form(&[("email", "ann@desk.test"), ("password", "correct password"), ("csrf", &csrf)])
+        .send()
+        .await
+        .expect("req");
+    let token = app.token(Role::Agent).await;
+    let created: serde_json::Value = app
+        .http
+        .post(app.url("/api/v1/inbound"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"channel": "api", "contact": {"name": "Bo", "email": "bo@example.com"}, "text": "hello"}))
+        .send()
+        .await
+        .expect("req")
+        .json()
+        .await
+        .expect("json");
+    let id = created["conversation_id"].as_str().expect("id");
+    let response = app
+        .http
+        .post(app.url(&format!("/conversations/{id}/reply")))
+        .form(&[("text", "hi"), ("csrf", "forged")])
+        .send()
+        .await
+        .expect("req");
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    // The API refuses a cookie-authenticated write without the CSRF header too.
+    let response = app
+        .http
+        .post(app.url(&format!("/api/v1/conversations/{id}/reply")))
+        .json(&serde_json::json!({"text": "hi"}))
+        .send()
+        .await
+        .expect("req");
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let page = app.http.get(app.url(&format!("/conversations/{id}"))).send().await.expect("req").text().await.expect("html");
+    let session_csrf = hidden_csrf(&page);
+    let response = app
+        .http
+        .post(app.url(&format!("/conversations/{id}/reply")))
+        .form(&[("text", "Hello Bo, how can I help?"), ("csrf", &session_csrf)])
+        .send()
+        .await
+        .expect("req");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let page = app.http.get(app.url(&format!("/conversations/{id}"))).send().await.expect("req").text().await.expect("html");
+    assert!(page.contains("Hello Bo, how can I help?"));
+}
