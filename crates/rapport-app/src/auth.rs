@@ -108,7 +108,13 @@ impl App {
         if !secret.starts_with(TOKEN_PREFIX) || secret.len() > 200 {
             return Err(AppError::Unauthorized);
         }
-        self.db.token_by_hash(&hash_secret(secret)).await?.map(Actor::Token).ok_or(AppError::Unauthorized)
+        let hash = hash_secret(secret);
+        if let Some(token) = self.tokens.get(&hash) {
+            return Ok(Actor::Token(token));
+        }
+        let token = self.db.token_by_hash(&hash).await?.ok_or(AppError::Unauthorized)?;
+        self.tokens.insert(hash, token.clone());
+        Ok(Actor::Token(token))
     }
 
     pub async fn login(&self, email: &str, password: &str) -> Result<NewSession, AppError> {

@@ -97,10 +97,10 @@ pub async fn load_demo(app: &App) -> Result<DemoSummary, AppError> {
     let mut tasks = JoinSet::new();
     let mut made = Made::default();
     for (thread, _) in plan {
-        if tasks.len() >= PARALLEL_THREADS {
-            if let Some(done) = tasks.join_next().await {
-                made.add(done.map_err(|e| AppError::Internal(format!("demo task: {e}")))??);
-            }
+        if tasks.len() >= PARALLEL_THREADS
+            && let Some(done) = tasks.join_next().await
+        {
+            made.add(done.map_err(|e| AppError::Internal(format!("demo task: {e}")))??);
         }
         tasks.spawn(run_thread(db.clone(), app.engine.clone(), ids.clone(), thread));
     }
@@ -539,7 +539,7 @@ fn build_plan_with_stories(now: Timestamp) -> Vec<(Thread, Story)> {
             None => {
                 // Service got a little worse in the last week, so the trend charts have something to show.
                 let recent = now.duration_since(start) < SignedDuration::from_hours(24 * 7);
-                let p_good = (0.05 + 0.6 * STAFF[assignee].quality) * if recent { 0.8 } else { 1.0 };
+                let p_good = (0.12 + 0.6 * STAFF[assignee].quality) * if recent { 0.8 } else { 1.0 };
                 if rng.gen_bool(0.05) {
                     Story::CrossChannel
                 } else if rng.gen_bool(p_good.clamp(0.0, 1.0)) {
@@ -561,7 +561,10 @@ fn build_plan_with_stories(now: Timestamp) -> Vec<(Thread, Story)> {
             _ => weighted(&mut rng, &[(EMAIL, 40), (CHAT, 30), (WHATSAPP, 20), (API, 10)]),
         };
         let vars = Vars::new(&mut rng, &customer, topic, region, assignee);
-        let mut ctx = Ctx { rng: &mut rng, topic, vars, agent: assignee, zone: zones[region].clone(), region };
+        // Replies follow the working hours of the site that handles the conversation.
+        let zone = zones[STAFF[assignee].site].clone();
+        let variant = rng.gen_range(0..6);
+        let mut ctx = Ctx { rng: &mut rng, topic, vars, agent: assignee, zone, variant };
         let mut conversations = Vec::new();
 
         // Some contacts have an earlier, unrelated conversation: history the agent can see.
@@ -573,12 +576,16 @@ fn build_plan_with_stories(now: Timestamp) -> Vec<(Thread, Story)> {
                 let other_agent = pick_assignee(ctx.rng, other.team, region);
                 let vars = Vars::new(ctx.rng, &customer, other, region, other_agent);
                 let mut history =
-                    Ctx { rng: &mut *ctx.rng, topic: other, vars, agent: other_agent, zone: ctx.zone.clone(), region };
+                    Ctx { rng: &mut *ctx.rng, topic: other, vars, agent: other_agent, zone: zones[STAFF[other_agent].site].clone(), variant: ctx.variant + 1 };
                 let mut b = Builder::new(earlier);
                 story_quick(&mut history, &mut b);
                 b.close_later(history.rng);
-                // The earlier conversation must be over before this one starts.
-                conversations.extend(b.finish(&history, other_channel, Priority::Normal, start));
+                // Only an earlier conversation that is over (closed) before this one starts; an open one
+                // would take the later messages on its channel.
+                let closed_before = |c: &ConvPlan| {
+                    c.events.last().is_some_and(|e| matches!(e.kind, EventKind::Status(Status::Closed)) && e.at < start)
+                };
+                conversations.extend(b.finish(&history, other_channel, Priority::Normal, start).filter(closed_before));
             }
         }
 
@@ -608,9 +615,10 @@ fn build_plan_with_stories(now: Timestamp) -> Vec<(Thread, Story)> {
                 let second_channel = if rng_bool(&mut ctx, 0.5) { first_channel } else { other_channel(ctx.rng, first_channel) };
                 if rng_bool(&mut ctx, 0.4) {
                     ctx.agent = pick_assignee(ctx.rng, ctx.topic.team, region);
+                    ctx.zone = zones[STAFF[ctx.agent].site].clone();
                     ctx.vars.agent = first_name(STAFF[ctx.agent].name).to_owned();
                 }
-                b = Builder::new(customer_time(ctx.rng, again, &ctx.zone));
+                b = Builder::new(customer_time(ctx.rng, again, &zones[region]));
                 story_repeat_second(&mut ctx, &mut b);
                 conversations.extend(b.finish(&ctx, second_channel, Priority::High, now));
                 out.push((Thread { id, customer, conversations }, story));
@@ -621,7 +629,7 @@ fn build_plan_with_stories(now: Timestamp) -> Vec<(Thread, Story)> {
                 b.customer(ctx.pick(OPEN_FOR_TOPIC));
                 let email_start = b.t;
                 let switch = email_start + SignedDuration::from_hours(ctx.rng.gen_range(18..40));
-                let mut chat = Builder::new(customer_time(ctx.rng, switch, &ctx.zone));
+                let mut chat = Builder::new(customer_time(ctx.rng, switch, &zones[region]));
                 let switch_channel = if rng_bool(&mut ctx, 0.6) { CHAT } else { WHATSAPP };
                 ctx.vars.channel = CHANNELS[switch_channel].1.to_owned();
                 story_switched(&mut ctx, &mut chat);
@@ -745,10 +753,16 @@ impl NameBook {
             n += 1;
         }
         self.used.insert(email.clone());
-        let phone = if region == BERLIN {
-            format!("+49 151 {:07}", rng.gen_range(1_000_000..9_999_999))
-        } else {
-            format!("+1 512 555 {:04}", rng.gen_range(100..9_999))
+        // Phone numbers identify WhatsApp contacts, so no two customers share one.
+        let phone = loop {
+            let phone = if region == BERLIN {
+                format!("+49 151 {:07}", rng.gen_range(1_000_000..9_999_999))
+            } else {
+                format!("+1 512 {} {:04}", rng.gen_range(200..999), rng.gen_range(0..9_999))
+            };
+            if self.used.insert(phone.clone()) {
+                break phone;
+            }
         };
         Customer { name: format!("{f} {l}"), email, phone }
     }
@@ -844,7 +858,8 @@ struct Ctx<'a> {
     /// The assignee (index into [`STAFF`]).
     agent: usize,
     zone: TimeZone,
-    region: usize,
+    /// Which variant of the topic's texts this conversation tells.
+    variant: usize,
 }
 
 /// Which topic text pool to pick from.
@@ -877,7 +892,10 @@ impl Ctx<'_> {
             Pool::Topic(field) => field(self.topic),
             Pool::Shared(texts) => texts,
         };
-        let template = texts[self.rng.gen_range(0..texts.len())];
+        let template = match pool {
+            Pool::Topic(_) => texts[self.variant % texts.len()],
+            Pool::Shared(_) => texts[self.rng.gen_range(0..texts.len())],
+        };
         self.vars.fill(template, waited)
     }
 
@@ -921,6 +939,12 @@ impl Builder {
     }
 
     fn push(&mut self, kind: EventKind) {
+        // Strictly increasing, even for two things done "at once".
+        if let Some(last) = self.events.last()
+            && self.t <= last.at
+        {
+            self.t = last.at + SignedDuration::from_secs(20);
+        }
         self.events.push(Event { at: self.t, kind });
     }
 
@@ -986,7 +1010,7 @@ impl Builder {
             return None;
         }
         let subject = ctx.vars.fill(ctx.topic.subject, "");
-        Some(ConvPlan { channel, team: ctx.topic.team, site: ctx.region, priority, subject, events })
+        Some(ConvPlan { channel, team: ctx.topic.team, site: STAFF[ctx.agent].site, priority, subject, events })
     }
 }
 
@@ -997,7 +1021,9 @@ fn waited_phrase(d: SignedDuration) -> &'static str {
         21..=40 => "since yesterday",
         41..=60 => "for two days",
         61..=84 => "for three days",
-        85..=150 => "for almost a week",
+        85..=108 => "for four days",
+        109..=132 => "for five days",
+        133..=170 => "for almost a week",
         _ => "for over a week",
     }
 }
@@ -1007,7 +1033,9 @@ fn ago_phrase(d: SignedDuration) -> &'static str {
         ..=36 => "yesterday",
         37..=60 => "two days ago",
         61..=84 => "three days ago",
-        85..=150 => "almost a week ago",
+        85..=108 => "four days ago",
+        109..=132 => "five days ago",
+        133..=170 => "almost a week ago",
         _ => "over a week ago",
     }
 }
@@ -1206,11 +1234,14 @@ fn story_rude(ctx: &mut Ctx<'_>, b: &mut Builder) {
     if ctx.rng.gen_bool(0.5) && lead != ctx.agent {
         b.after_business(ctx.rng, 20, 5 * 60, &ctx.zone);
         let who = first_name(STAFF[ctx.agent].name).to_owned();
+        b.route(Some(lead));
+        b.after(ctx.rng, 0, 1);
         b.note(lead, ctx.pick(Pool::Shared(LEAD_COACHING_NOTES)).replace("{colleague}", &who));
         b.after(ctx.rng, 2, 15);
         let opener = ctx.pick(Pool::Shared(LEAD_OPENERS)).replace("{lead}", first_name(STAFF[lead].name));
         let body = ctx.pick(FIX_FOR_TOPIC);
         b.reply(lead, format!("{opener}{body}"));
+        ctx.vars.agent = first_name(STAFF[lead].name).to_owned();
         if ctx.rng.gen_bool(0.7) {
             b.after(ctx.rng, 10, 4 * 60);
             b.customer(ctx.pick(Pool::Shared(CUSTOMER_RELIEVED)));
@@ -1432,6 +1463,8 @@ struct Topic {
     repeat: &'static [&'static str],
 }
 
+/// Topic texts come in variants: the `i`-th entry of `open`, `angry`, `details`, `ask`, `fix` and `repeat`
+/// tell the same story, so one conversation stays on one issue. A list with one entry fits every variant.
 const TOPICS: [Topic; 12] = [
     Topic {
         industry: Industry::Shop,
@@ -1446,15 +1479,16 @@ const TOPICS: [Topic; 12] = [
             "Hi there, the tracking for order {order} still says 'label created'. When will my {product} ship?",
         ],
         angry: &[
-            "Where is my order {order}?! It's a week late, nobody answers, and I needed the {product} for this weekend. This is unacceptable.",
-            "Third time I'm writing about order {order}. Still no {product}, still no answer. I'm furious.",
+            "Where is my order {order}?! The tracking hasn't moved for a week, nobody answers, and I needed the {product} for this weekend. This is unacceptable.",
+            "Third time I'm writing about order {order}. It should have arrived days ago. Still no {product}, still no answer. I'm furious.",
+            "Order {order} STILL hasn't shipped after ten days. Why take my money if you don't have the {product}? Really poor.",
         ],
         details: &[
-            "The delivery address is the one on the order, and someone was home all day. The tracking link just says 'in transit'.",
-            "The order number is {order}. I paid by card and got the confirmation email, but no shipping update since.",
+            "The delivery address on the order is correct, and someone was home all day.",
+            "The order number is {order}. I paid by card and got the confirmation email, but nothing since.",
         ],
         ask: &[
-            "Could you confirm the delivery address on the order so I can chase the courier?",
+            "Could you confirm the delivery address on the order, so I can chase the courier?",
             "Could you send me the email address you ordered with? I can't find {order} under this one.",
         ],
         fix: &[
@@ -1500,8 +1534,8 @@ const TOPICS: [Topic; 12] = [
         ],
         fix: &[
             "A replacement {product} ships today by express, and here is a prepaid return label for the damaged one — no cost to you.",
-            "I've issued a full refund of {amount}; you don't need to send the damaged {product} back.",
             "I've sent a new {product} from our other warehouse, which arrives in two days. Please keep or recycle the damaged one, no need to return it.",
+            "I've issued a full refund of {amount}; you don't need to send the damaged {product} back.",
         ],
         blame: &[
             "Items are checked before dispatch, so the damage must have happened after delivery. We can't accept responsibility for that.",
@@ -1525,24 +1559,26 @@ const TOPICS: [Topic; 12] = [
             "Hello, the parcel for order {order} contained someone else's items. My {product} wasn't in it. Could you help?",
         ],
         angry: &[
-            "You sent me the wrong item AGAIN. I ordered a {product}, not this. Do you check anything before shipping?",
-            "Wrong item in order {order} and I've been waiting days for an answer. Terrible.",
+            "You sent me the wrong item AGAIN. I ordered a {product}, not children's shoes. Do you check anything before shipping?",
+            "Wrong items in order {order} — somebody else's things — and I've been waiting days for an answer. Terrible.",
         ],
         details: &[
             "The packing slip says {order}, but the item inside is a different product in a different colour.",
-            "I still have everything in the original packaging. The label on the item doesn't match my order.",
+            "I still have everything in the original packaging. The label on the items doesn't match my order.",
         ],
         ask: &[
             "Could you send me a photo of the item you received and of the packing slip? Then I'll sort out the exchange.",
-            "Could you tell me what's printed on the label of the item you received? That helps me trace the mix-up.",
+            "Could you tell me what's printed on the label of the items you received? That helps me trace the mix-up.",
         ],
         fix: &[
             "The correct {product} ships today by express. A courier will pick up the wrong item at your door on Thursday — you don't need to print anything.",
-            "I've sent the right {product} and a prepaid return label for the other item. Sorry for the mix-up!",
+            "I've sent the right {product} and a prepaid return label for the other items. Sorry for the mix-up!",
         ],
         blame: &["The item matches what was ordered in our system. Please check your order before contacting us."],
         note: &["Picking error at the warehouse — two orders swapped. Both customers affected."],
-        repeat: &["It's me again about order {order}. The exchange you promised never happened and I still have the wrong item. I'm really frustrated."],
+        repeat: &[
+            "It's me again about order {order}. The exchange you promised never happened and I still have the wrong item. I'm really frustrated.",
+        ],
     },
     Topic {
         industry: Industry::Shop,
@@ -1561,10 +1597,10 @@ const TOPICS: [Topic; 12] = [
         ],
         details: &[
             "I sent it back with your prepaid label; the return tracking number is {return_no}.",
-            "The return number is {return_no} and I paid with my credit card.",
+            "I paid with my credit card. The return number is {return_no}.",
         ],
         ask: &[
-            "Could you send me the return tracking number so I can match it with our warehouse records?",
+            "Could you send me the return tracking number, so I can match it with our warehouse records?",
             "Could you tell me which payment method you used? Then I can trace the refund.",
         ],
         fix: &[
@@ -1600,8 +1636,8 @@ const TOPICS: [Topic; 12] = [
             "Two charges of {amount} and my rent is due. I'm angry and stressed. Fix this now.",
         ],
         details: &[
-            "Both payments went out on the first of the month, from the same card. The invoice number is {invoice}.",
-            "My customer number is {customer_no}. Both debits are {amount}.",
+            "My customer number is {customer_no}, and both payments came from the card ending 4417.",
+            "The invoice number is {invoice}. Both debits are {amount}, on the same day.",
         ],
         ask: &[
             "Could you tell me your customer number and the last four digits of the card, so I can find both payments?",
@@ -1624,33 +1660,36 @@ const TOPICS: [Topic; 12] = [
     Topic {
         industry: Industry::Software,
         team: BILLING,
-        subject: "Invoice with VAT number",
-        mine: "my invoice",
-        yours: "your invoice",
+        subject: "Invoices for our {product}",
+        mine: "our invoices",
+        yours: "your invoices",
         dept: "our accounting team",
         open: &[
             "Hi, could you reissue invoice {invoice} with our company's VAT number on it? Our accountant needs it for the quarter.",
             "Hello, where can I download the invoices for our {product}? I can't find them in the account settings.",
         ],
         angry: &[
-            "I've asked for a correct invoice three times now. Our accountant is chasing me and you keep sending the same wrong one. Very frustrating.",
-            "Still no correct invoice. This is the third request. Is it really that hard?",
+            "I've asked for a correct invoice three times now. Our accountant is chasing me and you keep sending the same one without our VAT number. Very frustrating.",
+            "I still can't find a single invoice in your portal and our accountant needs them today. Third time asking. I'm losing my patience.",
         ],
         details: &[
             "Our VAT number is {vat} and the company name is {company}.",
-            "The company is {company}, VAT number {vat}. The address is on the account.",
+            "I'm an admin on the account but not the owner. The company is {company}.",
         ],
         ask: &[
             "Could you send me the VAT number and the exact company name you'd like on the invoice?",
-            "Could you tell me which invoices you need? I'll reissue all of them at once.",
+            "Could you tell me whether you're the owner of the account? Only owners see invoices by default, which may be why they're hidden.",
         ],
         fix: &[
-            "Here's the corrected invoice {invoice} with your VAT number. You'll also find all invoices under Settings → Billing from now on.",
-            "I've reissued {invoice} with your company details and turned on automatic invoices by email for {company}.",
+            "Here's the corrected invoice {invoice} with your VAT number. From now on, every invoice for {company} will include it automatically.",
+            "Only the account owner could see invoices, so I've given admins access too. You'll find all of them under Settings → Billing → Invoices now, and I've turned on invoice emails as well.",
         ],
         blame: &["The VAT number field is on the checkout page. You should have filled it in when you subscribed."],
         note: &["Invoice template drops the VAT number for annual plans. Reported to accounting."],
-        repeat: &["The invoice you sent last week still doesn't show our VAT number. I'm asking again and I'm getting annoyed."],
+        repeat: &[
+            "The invoice you sent last week still doesn't show our VAT number. I'm asking again and I'm getting annoyed.",
+            "I still can't see the invoices, even though you said you'd given me access. I'm asking again and I'm getting annoyed.",
+        ],
     },
     Topic {
         industry: Industry::Telecom,
@@ -1664,12 +1703,12 @@ const TOPICS: [Topic; 12] = [
             "Hello, I'd like to cancel my {product} at the end of the contract term. Can you confirm the date?",
         ],
         angry: &[
-            "I cancelled my {product} two months ago and you are still taking money from my account. Stop charging me now.",
-            "Why is it so hard to cancel? I've asked three times. This is a disgrace.",
+            "I told you weeks ago that I'm moving abroad and need to cancel my {product}. Nobody has replied and I'm furious.",
+            "I asked to cancel at the end of my term and you renewed my {product} anyway. This is a disgrace.",
         ],
         details: &[
-            "My customer number is {customer_no}; the contract started in March.",
-            "I'm moving on the 30th, so the contract should end then. Customer number {customer_no}.",
+            "My customer number is {customer_no}. I'm moving on the 30th, so the contract should end then.",
+            "My customer number is {customer_no}; the contract started in March two years ago.",
         ],
         ask: &[
             "Could you confirm your customer number and the date you'd like the contract to end?",
@@ -1677,10 +1716,10 @@ const TOPICS: [Topic; 12] = [
         ],
         fix: &[
             "Done: your {product} ends on the last day of the month, with no early-termination fee since you're moving abroad. You'll get a written confirmation by email today.",
-            "I've cancelled the contract and refunded the {amount} charged after your cancellation date. The confirmation is in your inbox.",
+            "Your {product} ends at the end of its minimum term on the 31st, with no renewal. The written confirmation is in your inbox.",
         ],
         blame: &["You signed a 24-month contract. If you didn't want it, you shouldn't have signed it."],
-        note: &["Cancellation request from {order} was lost in the old form. Backdating it to the original date."],
+        note: &["Cancellation request was lost in the old web form. Backdating it to the original date."],
         repeat: &["You confirmed my cancellation, but another {amount} came off my account today. I'm writing again and I'm furious."],
     },
     Topic {
@@ -1695,22 +1734,22 @@ const TOPICS: [Topic; 12] = [
             "Hello, the app keeps saying my two-factor code is invalid, even though I type it straight from the authenticator. I'm locked out.",
         ],
         angry: &[
-            "I've been locked out of my account for three days. My whole team can't work and nobody has answered. This is a disaster.",
-            "Your login is broken AGAIN. I pay for a {product} and can't even get in. Absolutely useless.",
+            "I've been locked out of my account for three days because your reset email never arrives. My whole team can't work and nobody has answered. This is a disaster.",
+            "Your two-factor login is broken AGAIN. I pay for a {product} and can't even get in. Absolutely useless.",
         ],
         details: &[
-            "I log in with {email}; I checked the spam folder too. I'm on the latest version of Chrome.",
-            "It's {email}. It happens on my laptop and my phone.",
+            "I log in with {email}. I checked the spam folder too, and I'm on the latest version of Chrome.",
+            "It's {email}. The codes fail on my phone and on my tablet.",
         ],
         ask: &[
             "Which email address do you log in with, and which browser are you using?",
-            "Could you tell me the email on the account and whether it happens on every device?",
+            "Could you tell me the email on the account and which devices you've tried?",
         ],
         fix: &[
             "Our mail provider was blocking reset emails to your domain; I've fixed that and sent a new reset link. It's valid for one hour — let me know if it doesn't arrive.",
             "Your authenticator's clock was out of sync with our servers. I've reset two-factor on your account, so you can log in with your password and set it up again in a minute.",
         ],
-        blame: &["The reset works for everyone else. Please make sure you type your email correctly."],
+        blame: &["The login works for everyone else. Please make sure you type your details correctly."],
         note: &["Several reset emails bounced for this domain today. Raised with the infrastructure team."],
         repeat: &["I'm locked out again, same as last week. You said it was fixed. I really need this to work."],
     },
@@ -1718,8 +1757,8 @@ const TOPICS: [Topic; 12] = [
         industry: Industry::Telecom,
         team: TECHNICAL,
         subject: "Internet down",
-        mine: "my broken connection",
-        yours: "the outage",
+        mine: "my internet connection",
+        yours: "your connection",
         dept: "our network team",
         open: &[
             "Hi, my internet has been down since this morning. The router's light is blinking red. Is there an outage in my area?",
@@ -1727,11 +1766,11 @@ const TOPICS: [Topic; 12] = [
         ],
         angry: &[
             "My internet has been down for three days. I work from home and I'm losing money. I've called twice and nothing happened. Absolutely useless.",
-            "No internet AGAIN. This is the fourth outage this month. I'm paying for a {product} that doesn't work.",
+            "My connection drops every few minutes, AGAIN. This is the fourth time this month. I'm paying for a {product} that doesn't work.",
         ],
         details: &[
             "I've restarted the router twice and checked all the cables. My postcode is {postcode}.",
-            "The postcode is {postcode}. The router shows a red light on the DSL line.",
+            "The postcode is {postcode}. The DSL light goes off and comes back every few minutes.",
         ],
         ask: &[
             "Could you restart the router once and tell me your postcode, so I can check for outages nearby?",
@@ -1742,44 +1781,47 @@ const TOPICS: [Topic; 12] = [
             "I've reset your line from our side and booked a technician for tomorrow between 8 and 12 to replace the faulty port. You'll get a text when they're on the way.",
         ],
         blame: &["If you had restarted your router like the instructions say, you wouldn't need to contact us."],
-        note: &["Known outage in postcode area {postcode}. Network team estimates repair by tonight."],
+        note: &["Known fault at the street cabinet for postcode {postcode}. Network team estimates repair by tonight."],
         repeat: &["The internet is down again. Your technician was here last week and said it was fixed. I'm really frustrated."],
     },
     Topic {
         industry: Industry::Software,
         team: TECHNICAL,
-        subject: "Export crashes the app",
-        mine: "the export problem",
-        yours: "the export problem",
+        subject: "Reports not working",
+        mine: "the report problem",
+        yours: "the report problem",
         dept: "our developers",
         open: &[
             "Hi, when I export a report to PDF the app freezes and then closes. This started after the last update. Any idea?",
             "Hello, our dashboard hasn't synced since Monday. The numbers are stuck. Could you have a look?",
         ],
         angry: &[
-            "The export has been broken for a week. I have a board meeting tomorrow and I can't get my reports out. Seriously frustrating.",
-            "Your update broke everything. Nothing syncs, reports are wrong, and I'm paying for a {product}. Unacceptable.",
+            "The PDF export has been broken for a week. I have a board meeting tomorrow and I can't get my reports out. Seriously frustrating.",
+            "Your update broke the sync. The dashboard has shown the same wrong numbers for days, and I'm paying for a {product}. Unacceptable.",
         ],
         details: &[
             "It happens with every report longer than ten pages. I'm on Windows 11 with the latest app version.",
-            "It started right after Monday's update. The account is {email}.",
+            "It stopped right after Monday's update. The account is {email}.",
         ],
         ask: &[
             "Could you tell me your app version and whether it happens with every report or just large ones?",
-            "Could you send me the email of the account and roughly when it last worked?",
+            "Could you send me the email of the account and roughly when the numbers stopped changing?",
         ],
         fix: &[
-            "Thanks to your details we found it: a bug in the latest version with long reports. The fix is live for your account now — please restart the app and try again.",
+            "We found it: a bug in the latest version with long reports. The fix is live for your account now — please restart the app and try the export again.",
             "One of our sync servers was stuck. Our developers restarted it and re-ran the sync for your account; your dashboard is up to date again.",
         ],
-        blame: &["You should have read the release notes. Large exports are a known limitation."],
-        note: &["Reproduced the crash with a 12-page report. Bug filed for the developers."],
-        repeat: &["The export crashes again since this morning's update. Same problem as last week. Please fix it properly this time."],
+        blame: &["You should have read the release notes. This is a known limitation."],
+        note: &["Reproduced the problem on a test account. Bug filed for the developers."],
+        repeat: &[
+            "The export crashes again since this morning's update. Same problem as last week. Please fix it properly this time.",
+            "The dashboard has stopped syncing again, same as last week. This is really frustrating — please fix it properly this time.",
+        ],
     },
     Topic {
         industry: Industry::Shop,
         team: BILLING,
-        subject: "Discount code not working",
+        subject: "Discount code",
         mine: "the discount code",
         yours: "the discount code",
         dept: "our marketing team",
@@ -1789,23 +1831,23 @@ const TOPICS: [Topic; 12] = [
         ],
         angry: &[
             "Your discount code doesn't work, your chat doesn't answer, and now the sale is over. Feels like a bait and switch.",
-            "I was promised 20% off and got charged the full {amount}. I feel cheated.",
+            "I was promised 20% off order {order} and got charged the full {amount}. I feel cheated.",
         ],
         details: &[
+            "The code is SPRING20. I tried it on my phone and on my laptop, same error both times.",
             "The code is SPRING20 and the order is {order}. The total was {amount}.",
-            "I tried it on my phone and on my laptop. Same error both times.",
         ],
         ask: &[
+            "Could you tell me the code you tried? Then I'll check why it was refused.",
             "Could you tell me the code and the order number? I'll apply it by hand.",
-            "Could you send me the code you tried? Then I'll check why it was refused.",
         ],
         fix: &[
-            "The code had expired a day early because of a setup mistake on our side. I've refunded the 20% of {order} to your card — you'll see it in a few days.",
-            "I've applied the discount to order {order} by hand and refunded the difference. Enjoy your {product}!",
+            "The code had expired a day early because of a setup mistake on our side. I've reactivated it for you and extended it by a week — it works at checkout now.",
+            "I've applied the discount to order {order} by hand and refunded the difference to your card. Enjoy your {product}!",
         ],
         blame: &["The code's conditions are in the newsletter. You should have read them before ordering."],
-        note: &["Marketing confirms the SPRING20 code expired a day early. Refund the difference to everyone who asks."],
-        repeat: &["You told me the discount would be refunded, but it never arrived. I'm asking again."],
+        note: &["Marketing confirms the SPRING20 code expired a day early. Honour it for everyone who asks."],
+        repeat: &["You told me the discount would be sorted, but it never happened. I'm disappointed and asking again."],
     },
     Topic {
         industry: Industry::Telecom,
@@ -1819,12 +1861,12 @@ const TOPICS: [Topic; 12] = [
             "Hello, I was in Spain for a week and now there's an extra {amount} on my bill. Is that right?",
         ],
         angry: &[
-            "{amount} in roaming charges?! Your shop told me roaming was included. I want this removed immediately.",
-            "This bill is outrageous. {amount} extra for a week's holiday. I feel completely ripped off.",
+            "{amount} in roaming charges?! Your shop told me roaming was included. This is outrageous and I want it removed immediately.",
+            "This bill is outrageous. {amount} extra for a week's holiday in Spain. I feel completely ripped off.",
         ],
         details: &[
             "I was in Spain and Portugal from the 3rd to the 10th. My customer number is {customer_no}.",
-            "The charges are all data, on the invoice {invoice}.",
+            "The charges are all mobile data, on invoice {invoice}.",
         ],
         ask: &[
             "Could you tell me which countries you visited and your customer number, so I can check the charges?",
@@ -1866,7 +1908,7 @@ const COMPANIES: &[&str] =
 
 const WARM_OPENERS: &[&str] = &[
     "Hi {name}, thanks for getting in touch, and sorry about the trouble. ",
-    "Hello {name}, I'm sorry about this — let me put it right. ",
+    "Hello {name}, happy to help. ",
     "Hi {name}, thanks for letting us know! ",
     "Hi {name}, good news. ",
 ];
@@ -1877,7 +1919,7 @@ const ASK_OPENERS: &[&str] =
 const EMPATHY_OPENERS: &[&str] = &[
     "Hi {name}, I'm really sorry — you shouldn't have had to chase us, and I completely understand your frustration. ",
     "{name}, I'm so sorry about this. You're right to be upset, and I'll sort it out now. ",
-    "Hi {name}, I understand how frustrating this is, and I apologise. Here's what I've done: ",
+    "Hi {name}, I understand how frustrating this is, and I apologise. ",
 ];
 const LATE_OPENERS: &[&str] = &[
     "Hi {name}, I'm very sorry it took us so long to reply. ",
@@ -1953,7 +1995,7 @@ const LEAD_COACHING_NOTES: &[&str] = &[
 const CUSTOMER_THANKS: &[&str] = &[
     "Thank you so much, sorted!",
     "That's brilliant, thanks {agent}! Really appreciate the quick help.",
-    "Perfect, it works now. Thanks a lot for your help!",
+    "Perfect, thanks a lot for your help!",
     "Wow, that was fast. Thank you, great service!",
     "Great, thank you for sorting this out so quickly.",
     "Thanks {agent}, that's exactly what I needed. Have a lovely day!",
@@ -1969,7 +2011,7 @@ const CUSTOMER_GRUDGING: &[&str] =
 const CUSTOMER_SLOW_FINALLY: &[&str] = &[
     "Finally. I've been waiting {waited} for a reply, which is really frustrating.",
     "Thanks, although waiting this long for an answer was really annoying.",
-    "About time. I shouldn't have to wait {waited} for a simple answer.",
+    "About time. Waiting {waited} for a simple answer is terrible service.",
 ];
 const CHASE: &[&str] = &[
     "Hi, any update on {mine}?",
@@ -1987,7 +2029,7 @@ const CUSTOMER_AFTER_COLD: &[&str] = &[
     "That's it? I've been waiting {waited} and all I get is a link to your policy? Unbelievable.",
     "Did you even read my message? This doesn't help at all.",
     "What a useless answer. I want someone to actually look at my problem.",
-    "Wow. That's a really cold answer. I expected much better from you.",
+    "That's a cold, unhelpful answer. I'm very disappointed.",
 ];
 const CUSTOMER_AFTER_BLAME: &[&str] = &[
     "Excuse me? I did everything right. Don't blame me for your mistake.",
@@ -2002,7 +2044,7 @@ const CUSTOMER_STILL_NEGATIVE: &[&str] = &[
 ];
 const CUSTOMER_PROMISE_BROKEN: &[&str] = &[
     "You told me you'd get back to me. That was {ago}, and I've heard nothing since. Really disappointing.",
-    "{agent} promised to call me back {ago}, but no one called. What is going on?",
+    "{agent} promised to call me back {ago}, but no one called. I'm really disappointed.",
     "I was promised an answer {ago}. Still nothing. I'm getting really frustrated.",
 ];
 const CUSTOMER_REPEAT_ANGRY: &[&str] = &[
@@ -2011,7 +2053,7 @@ const CUSTOMER_REPEAT_ANGRY: &[&str] = &[
     "Are you kidding me? Everything is in my last message. This is a waste of my time.",
 ];
 const CUSTOMER_AFTER_CANNED: &[&str] = &[
-    "That's an automatic answer. Did anyone actually read my message?",
+    "That's a useless automatic answer. Did anyone actually read my message?",
     "A copy-paste reply doesn't help me. I need a real answer, please.",
     "This doesn't answer my question at all. Very disappointing.",
 ];
@@ -2135,7 +2177,7 @@ mod tests {
         for (thread, _) in &a {
             for conv in &thread.conversations {
                 assert!(matches!(conv.events.first().map(|e| &e.kind), Some(EventKind::Customer(_))));
-                assert!(conv.events.windows(2).all(|w| w[0].at < w[1].at));
+                assert!(conv.events.windows(2).all(|w| w[0].at < w[1].at), "out of order: {:#?}", conv.events);
                 assert!(conv.events.iter().all(|e| e.at < now));
                 for text in texts(&[(thread.clone(), Story::Fresh)]) {
                     assert!(!text.contains('{'), "unfilled placeholder in {text:?}");

@@ -71,11 +71,18 @@ impl App {
         actor.require(Permission::Ingest)?;
         let now = Timestamp::now();
         let channel_name = parse_channel_name(&message.channel).map_err(|_| AppError::UnknownChannel(message.channel.clone()))?;
-        let channel = self
-            .db
-            .channel_by_name(&channel_name)
-            .await?
-            .ok_or_else(|| AppError::UnknownChannel(channel_name.clone()))?;
+        let channel = match self.channels.get(&channel_name) {
+            Some(channel) => channel,
+            None => {
+                let channel = self
+                    .db
+                    .channel_by_name(&channel_name)
+                    .await?
+                    .ok_or_else(|| AppError::UnknownChannel(channel_name.clone()))?;
+                self.channels.insert(channel_name, channel.clone());
+                channel
+            }
+        };
         let text = parse_message_text(&message.text)?;
         let contact_name = parse_person_name(&message.contact.name)?;
         let identities = identities(&message.contact)?;

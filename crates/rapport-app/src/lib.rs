@@ -2,6 +2,7 @@
 //! The web layer and the CLI call these; they never reach into storage for a business decision.
 
 pub mod access;
+pub mod cache;
 pub mod auth;
 pub mod demo;
 pub mod error;
@@ -9,9 +10,10 @@ pub mod ingest;
 pub mod inbox;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use rapport_analysis::Engine;
-use rapport_domain::ChannelKind;
+use rapport_domain::{ApiToken, Channel, ChannelKind};
 use rapport_domain::channel::DEFAULT_API_CHANNEL;
 use rapport_storage::{ChannelStore, Db};
 
@@ -22,12 +24,25 @@ pub use error::{AppError, ErrorCode};
 pub struct App {
     pub db: Db,
     pub engine: Arc<Engine>,
+    /// Token hash → token, so an integration's every request does not cost a database read.
+    pub(crate) tokens: cache::TtlCache<String, ApiToken>,
+    /// Channel name → channel, for the same reason on ingest.
+    pub(crate) channels: cache::TtlCache<String, Channel>,
 }
+
+/// How long a cached token or channel is trusted; a token revoked on another node stops working
+/// within this time.
+const LOOKUP_TTL: Duration = Duration::from_secs(30);
 
 impl App {
     /// Open the app over a migrated database and make sure the built-in channels exist.
     pub async fn new(db: Db) -> Result<Arc<App>, AppError> {
         db.ensure_channel(ChannelKind::Api, DEFAULT_API_CHANNEL).await?;
-        Ok(Arc::new(App { db, engine: Arc::new(Engine::new()) }))
+        Ok(Arc::new(App {
+            db,
+            engine: Arc::new(Engine::new()),
+            tokens: cache::TtlCache::new(LOOKUP_TTL, 10_000),
+            channels: cache::TtlCache::new(LOOKUP_TTL, 1_000),
+        }))
     }
 }

@@ -9,6 +9,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use tokio::sync::{mpsc, oneshot};
 
+
 use crate::error::{Result, StorageError};
 use crate::ports::{InboundRecord, IngestOutcome};
 
@@ -130,11 +131,10 @@ async fn open_sqlite(url: &str, max_readers: u32) -> Result<SqliteBackend> {
         .await?;
     let readers = SqlitePoolOptions::new()
         .max_connections(max_readers.clamp(1, 8))
-        .connect_with(options.read_only(true))
+        .connect_with(options.clone().read_only(true))
         .await?;
-    let (tx, rx) = mpsc::channel(INGEST_BATCH * 4);
-    tokio::spawn(crate::ingest::sqlite_ingest_writer(writer.clone(), rx));
-    Ok(SqliteBackend { writer, readers, ingest_queue: tx })
+    let ingest_queue = crate::ingest::spawn_sqlite_writer(options.get_filename().to_path_buf())?;
+    Ok(SqliteBackend { writer, readers, ingest_queue })
 }
 
 /// Run a write transaction, retrying transient failures a bounded number of times with jitter.

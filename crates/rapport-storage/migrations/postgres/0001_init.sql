@@ -55,7 +55,6 @@ CREATE TABLE contacts (
     phone TEXT,
     created_at BIGINT NOT NULL
 );
-CREATE INDEX contacts_name ON contacts (lower(name));
 
 CREATE TABLE contact_identities (
     kind TEXT NOT NULL,
@@ -91,7 +90,7 @@ CREATE INDEX conversations_recent ON conversations (updated_at DESC, id DESC);
 CREATE INDEX conversations_status ON conversations (status, updated_at DESC, id DESC);
 CREATE INDEX conversations_channel ON conversations (channel_id, status, updated_at DESC);
 CREATE INDEX conversations_assignee ON conversations (assignee_id, status, updated_at DESC);
-CREATE INDEX conversations_mood ON conversations (mood_label, status, updated_at DESC);
+CREATE INDEX conversations_mood ON conversations (mood_label, updated_at DESC, id DESC);
 CREATE INDEX conversations_contact ON conversations (contact_id, channel_id, status);
 -- One active conversation per customer and channel: concurrent first messages cannot open two.
 CREATE UNIQUE INDEX conversations_one_active ON conversations (contact_id, channel_id)

@@ -1,0 +1,204 @@
+//! The SQLite ingest writer: one OS thread, one connection, group commit.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use rusqlite::{Connection, Statement, ToSql};
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use super::{ConversationRow, Existing, IngestOps, MessageRow, ingest_with, sql};
+use crate::backend::{INGEST_BATCH, IngestJob};
+use crate::error::{Result, StorageError};
+use crate::ports::{IngestOutcome, InboundRecord};
+
+/// Start the writer thread for the database file at `path`. It ends when every sender is dropped.
+pub(crate) fn spawn_sqlite_writer(path: PathBuf) -> Result<mpsc::Sender<IngestJob>> {
+    let connection = open(&path)?;
+    let (tx, rx) = mpsc::channel(INGEST_BATCH * 4);
+    std::thread::Builder::new()
+        .name("rapport-sqlite-ingest".into())
+        .spawn(move || writer_loop(connection, rx))
+        .map_err(|e| StorageError::Conflict(format!("cannot start the SQLite writer: {e}")))?;
+    Ok(tx)
+}
+
+fn open(path: &PathBuf) -> Result<Connection> {
+    let connection = Connection::open(path)?;
+    connection.busy_timeout(Duration::from_secs(10))?;
+    connection.pragma_update(None, "journal_mode", "WAL")?;
+    connection.pragma_update(None, "synchronous", "FULL")?;
+    connection.pragma_update(None, "foreign_keys", "ON")?;
+    // Each message runs in a savepoint; its statement journal must not become a temp file per batch.
+    connection.pragma_update(None, "temp_store", "MEMORY")?;
+    connection.pragma_update(None, "cache_size", "-16000")?;
+    connection.set_prepared_statement_cache_capacity(32);
+    Ok(connection)
+}
+
+fn writer_loop(mut connection: Connection, mut queue: mpsc::Receiver<IngestJob>) {
+    let mut jobs = Vec::with_capacity(INGEST_BATCH);
+    while queue.blocking_recv_many(&mut jobs, INGEST_BATCH) > 0 {
+        let batch: Vec<IngestJob> = std::mem::take(&mut jobs);
+        let records: Vec<&InboundRecord> = batch.iter().map(|j| &j.record).collect();
+        match commit_batch(&mut connection, &records) {
+            Ok(outcomes) => {
+                for (job, outcome) in batch.into_iter().zip(outcomes) {
+                    // A caller that went away (client disconnected) still had its message stored.
+                    let _ = job.reply.send(outcome);
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, messages = batch.len(), "ingest batch failed; nothing of it was stored");
+                let reason = e.to_string();
+                for job in batch {
+                    let _ = job.reply.send(Err(StorageError::Conflict(format!("not stored: {reason}"))));
+                }
+            }
+        }
+    }
+}
+
+fn commit_batch(connection: &mut Connection, records: &[&InboundRecord]) -> Result<Vec<Result<IngestOutcome>>> {
+    let mut tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let mut outcomes = Vec::with_capacity(records.len());
+    for record in records {
+        let mut savepoint = tx.savepoint()?;
+        // The ops run no real async work: every statement completes synchronously on this thread.
+        let outcome = futures::executor::block_on(ingest_with(&mut SqliteOps(&savepoint), record));
+        match outcome {
+            Ok(outcome) => {
+                savepoint.commit()?;
+                outcomes.push(Ok(outcome));
+            }
+            Err(e) => {
+                savepoint.rollback()?;
+                outcomes.push(Err(e));
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(outcomes)
+}
+
+struct SqliteOps<'c>(&'c Connection);
+
+/// The SQL uses PostgreSQL-style `$n` placeholders; SQLite treats them as named parameters.
+const NAMES: [&str; 13] = ["$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8", "$9", "$10", "$11", "$12", "$13"];
+
+fn prepare<'c>(connection: &'c Connection, sql: &str, params: &[&dyn ToSql]) -> Result<rusqlite::CachedStatement<'c>> {
+    let mut statement = connection.prepare_cached(sql)?;
+    bind(&mut statement, params)?;
+    Ok(statement)
+}
+
+fn bind(statement: &mut Statement<'_>, params: &[&dyn ToSql]) -> Result<()> {
+    for (name, value) in NAMES.iter().zip(params) {
+        if let Some(index) = statement.parameter_index(name)? {
+            statement.raw_bind_parameter(index, value)?;
+        }
+    }
+    Ok(())
+}
+
+fn execute(connection: &Connection, sql: &str, params: &[&dyn ToSql]) -> Result<()> {
+    prepare(connection, sql, params)?.raw_execute()?;
+    Ok(())
+}
+
+fn uuid_at(row: &rusqlite::Row<'_>, index: usize) -> Result<Uuid> {
+    let bytes: Vec<u8> = row.get(index)?;
+    Uuid::from_slice(&bytes).map_err(StorageError::corrupt)
+}
+
+fn optional_uuid(connection: &Connection, sql: &str, params: &[&dyn ToSql]) -> Result<Option<Uuid>> {
+    let mut statement = prepare(connection, sql, params)?;
+    let mut rows = statement.raw_query();
+    match rows.next()? {
+        Some(row) => Ok(Some(uuid_at(row, 0)?)),
+        None => Ok(None),
+    }
+}
+
+impl IngestOps for SqliteOps<'_> {
+    async fn message_by_external_id(&mut self, channel: Uuid, external_id: &str) -> Result<Option<Existing>> {
+        let mut statement = prepare(self.0, sql::MESSAGE_BY_EXTERNAL_ID, &[&channel, &external_id])?;
+        let mut rows = statement.raw_query();
+        let Some(row) = rows.next()? else { return Ok(None) };
+        let author: Option<Vec<u8>> = row.get(2)?;
+        Ok(Some(Existing {
+            message_id: uuid_at(row, 0)?,
+            conversation_id: uuid_at(row, 1)?,
+            author_id: author.map(|b| Uuid::from_slice(&b)).transpose().map_err(StorageError::corrupt)?,
+        }))
+    }
+
+    async fn contact_by_identity(&mut self, kind: &'static str, value: &str) -> Result<Option<Uuid>> {
+        optional_uuid(self.0, sql::CONTACT_BY_IDENTITY, &[&kind, &value])
+    }
+
+    async fn insert_contact(&mut self, id: Uuid, name: &str, email: Option<&str>, phone: Option<&str>, at: i64) -> Result<()> {
+        execute(self.0, sql::INSERT_CONTACT, &[&id, &name, &email, &phone, &at])
+    }
+
+    async fn insert_identity(&mut self, kind: &'static str, value: &str, contact: Uuid, at: i64, if_absent: bool) -> Result<()> {
+        let statement = if if_absent { sql::ADD_IDENTITY } else { sql::INSERT_IDENTITY };
+        execute(self.0, statement, &[&kind, &value, &contact, &at])
+    }
+
+    async fn active_conversation(&mut self, contact: Uuid, channel: Uuid) -> Result<Option<Uuid>> {
+        optional_uuid(self.0, sql::ACTIVE_CONVERSATION, &[&contact, &channel])
+    }
+
+    async fn insert_conversation(&mut self, c: &ConversationRow<'_>) -> Result<()> {
+        execute(
+            self.0,
+            sql::INSERT_CONVERSATION,
+            &[
+                &c.id,
+                &c.contact_id,
+                &c.channel_id,
+                &c.subject,
+                &c.preview,
+                &c.customer_at,
+                &c.updated_at,
+                &c.mood_score,
+                &c.mood_label,
+            ],
+        )
+    }
+
+    async fn insert_message(&mut self, m: &MessageRow<'_>) -> Result<()> {
+        execute(
+            self.0,
+            sql::INSERT_MESSAGE,
+            &[
+                &m.id,
+                &m.conversation_id,
+                &m.channel_id,
+                &m.contact_id,
+                &m.text,
+                &m.html,
+                &m.metadata,
+                &m.external_id,
+                &m.sent_at,
+                &m.received_at,
+                &m.mood_score,
+                &m.mood_label,
+                &m.analysis,
+            ],
+        )
+    }
+
+    async fn touch_conversation(
+        &mut self,
+        id: Uuid,
+        updated_at: i64,
+        customer_at: i64,
+        mood_score: Option<f64>,
+        mood_label: Option<&'static str>,
+        preview: &str,
+    ) -> Result<()> {
+        execute(self.0, sql::TOUCH_CONVERSATION, &[&id, &updated_at, &customer_at, &mood_score, &mood_label, &preview])
+    }
+}
