@@ -10,11 +10,7 @@
 use rapport_analysis::{Engine, SentimentLabel};
 
 const DEFAULT_PATH: &str = "/work/shared/data/airline-dev/tweets-dev.csv";
-const LABELS: [SentimentLabel; 3] = [
-    SentimentLabel::Negative,
-    SentimentLabel::Neutral,
-    SentimentLabel::Positive,
-];
+const LABELS: [SentimentLabel; 3] = [SentimentLabel::Negative, SentimentLabel::Neutral, SentimentLabel::Positive];
 
 /// Minimal RFC-4180 reader: quoted fields, doubled quotes, newlines inside quotes.
 fn parse_csv(src: &str) -> Vec<Vec<String>> {
@@ -62,9 +58,7 @@ fn idx(l: SentimentLabel) -> usize {
 }
 
 fn main() {
-    let path = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| DEFAULT_PATH.to_string());
+    let path = std::env::args().nth(1).unwrap_or_else(|| DEFAULT_PATH.to_string());
     let src = match std::fs::read_to_string(&path) {
         Ok(s) => s,
         Err(e) => {
@@ -99,12 +93,7 @@ fn main() {
         };
         let predicted = engine.analyze_customer(text).sentiment.label;
         if show_errors && predicted != gold {
-            println!(
-                "{:>8} → {:<8} {}",
-                gold.as_str(),
-                predicted.as_str(),
-                text.replace('\n', " ")
-            );
+            println!("{:>8} → {:<8} {}", gold.as_str(), predicted.as_str(), text.replace('\n', " "));
         }
         confusion[idx(gold)][idx(predicted)] += 1;
     }
@@ -116,26 +105,15 @@ fn main() {
         return;
     }
     let mut f1_sum = 0.0;
-    println!(
-        "{:>9} {:>9} {:>9} {:>9} {:>7}",
-        "class", "precision", "recall", "f1", "gold"
-    );
+    println!("{:>9} {:>9} {:>9} {:>9} {:>7}", "class", "precision", "recall", "f1", "gold");
     for l in LABELS {
         let i = idx(l);
         let tp = confusion[i][i] as f64;
         let predicted: usize = (0..3).map(|g| confusion[g][i]).sum();
         let gold: usize = confusion[i].iter().sum();
-        let p = if predicted > 0 {
-            tp / predicted as f64
-        } else {
-            0.0
-        };
+        let p = if predicted > 0 { tp / predicted as f64 } else { 0.0 };
         let r = if gold > 0 { tp / gold as f64 } else { 0.0 };
-        let f1 = if p + r > 0.0 {
-            2.0 * p * r / (p + r)
-        } else {
-            0.0
-        };
+        let f1 = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
         f1_sum += f1;
         println!("{:>9} {p:>9.3} {r:>9.3} {f1:>9.3} {gold:>7}", l.as_str());
     }

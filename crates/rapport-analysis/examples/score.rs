@@ -9,15 +9,8 @@ use rapport_analysis::Engine;
 fn main() {
     let engine = Engine::new();
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let lines: Vec<String> = if args.is_empty() {
-        std::io::stdin()
-            .lock()
-            .lines()
-            .map_while(Result::ok)
-            .collect()
-    } else {
-        args
-    };
+    let lines: Vec<String> =
+        if args.is_empty() { std::io::stdin().lock().lines().map_while(Result::ok).collect() } else { args };
     for line in lines {
         let a = engine.analyze_customer(&line);
         println!(
@@ -28,10 +21,7 @@ fn main() {
             line
         );
         for e in &a.evidence {
-            println!(
-                "           {:+.3} {:?} [{}..{}] {}",
-                e.weight, e.text, e.start, e.end, e.note
-            );
+            println!("           {:+.3} {:?} [{}..{}] {}", e.weight, e.text, e.start, e.end, e.note);
         }
     }
 }

@@ -51,12 +51,7 @@ pub struct Entry {
 }
 
 impl Entry {
-    const EMPTY: Entry = Entry {
-        weight: 0.0,
-        negated: None,
-        polite: false,
-        role: Role::Plain,
-    };
+    const EMPTY: Entry = Entry { weight: 0.0, negated: None, polite: false, role: Role::Plain };
 }
 
 /// A small, fast, non-keyed hasher (the Fx hash used by rustc). The tables are
@@ -128,11 +123,7 @@ impl Lexicon {
     }
 
     /// Parses the three tables. Problems are reported, never fatal.
-    pub fn parse(
-        lexicon: &'static str,
-        modifiers: &'static str,
-        emoticons: &'static str,
-    ) -> (Lexicon, Vec<String>) {
+    pub fn parse(lexicon: &'static str, modifiers: &'static str, emoticons: &'static str) -> (Lexicon, Vec<String>) {
         let mut lex = Lexicon::default();
         let mut errors = Vec::new();
 
@@ -149,10 +140,7 @@ impl Lexicon {
                 errors.push(format!("lexicon.tsv:{n}: bad weight: {line:?}"));
                 continue;
             };
-            let mut entry = Entry {
-                weight,
-                ..Entry::EMPTY
-            };
+            let mut entry = Entry { weight, ..Entry::EMPTY };
             let mut ok = true;
             for flag in flags.split_whitespace() {
                 if flag == "polite" {
@@ -209,10 +197,7 @@ impl Lexicon {
 
         for (n, line) in data_lines(emoticons) {
             let mut cols = line.split('\t');
-            let key = cols
-                .next()
-                .unwrap_or("")
-                .trim_end_matches(['\u{FE0F}', '\u{FE0E}']);
+            let key = cols.next().unwrap_or("").trim_end_matches(['\u{FE0F}', '\u{FE0E}']);
             let weight = cols.next().and_then(|w| parse_weight(w.trim()));
             let Some(weight) = weight else {
                 errors.push(format!("emoticons.tsv:{n}: bad weight: {line:?}"));
@@ -225,9 +210,7 @@ impl Lexicon {
                 matches!((chars.next(), chars.next()), (Some(c), None) if crate::tokenizer::is_emoji(c))
             };
             if !valid {
-                errors.push(format!(
-                    "emoticons.tsv:{n}: not an emoticon or single emoji: {line:?}"
-                ));
+                errors.push(format!("emoticons.tsv:{n}: not an emoticon or single emoji: {line:?}"));
                 continue;
             }
             if lex.emo.insert(key, weight).is_some() {
@@ -296,9 +279,7 @@ fn data_lines(src: &'static str) -> impl Iterator<Item = (usize, &'static str)> 
 }
 
 fn parse_weight(s: &str) -> Option<f32> {
-    s.parse::<f32>()
-        .ok()
-        .filter(|w| w.is_finite() && (-4.5..=4.5).contains(w))
+    s.parse::<f32>().ok().filter(|w| w.is_finite() && (-4.5..=4.5).contains(w))
 }
 
 /// A term must look like the tokenizer's normalised output.
@@ -317,17 +298,12 @@ fn check_term(term: &str) -> Result<(), &'static str> {
         if w.starts_with('\'') || w.ends_with('\'') || w.contains("''") {
             return Err("apostrophe at word edge");
         }
-        if !w
-            .chars()
-            .all(|c| (c.is_alphanumeric() && !c.is_uppercase()) || c == '\'')
-        {
+        if !w.chars().all(|c| (c.is_alphanumeric() && !c.is_uppercase()) || c == '\'') {
             return Err("not a normalised word");
         }
         // The tokenizer cuts letter runs of 3+ to 2, so such a term could never match.
         let b = w.as_bytes();
-        if b.windows(3)
-            .any(|x| x[0] == x[1] && x[1] == x[2] && x[0].is_ascii_alphabetic())
-        {
+        if b.windows(3).any(|x| x[0] == x[1] && x[1] == x[2] && x[0].is_ascii_alphabetic()) {
             return Err("letter run of 3+");
         }
     }
@@ -341,11 +317,7 @@ mod tests {
     #[test]
     fn builtin_data_files_parse_without_errors() {
         let (lex, errors) = Lexicon::builtin_with_errors();
-        assert!(
-            errors.is_empty(),
-            "lexicon problems:\n{}",
-            errors.join("\n")
-        );
+        assert!(errors.is_empty(), "lexicon problems:\n{}", errors.join("\n"));
         assert!(lex.len() >= 400, "lexicon has only {} entries", lex.len());
     }
 
@@ -371,23 +343,11 @@ mod tests {
             let e = lex.get(t).unwrap_or_else(|| panic!("missing {t:?}"));
             assert!(e.weight < 0.0, "{t:?} should be negative");
         }
-        for t in [
-            "thank you so much",
-            "great service",
-            "love",
-            "helpful",
-            "resolved",
-            "quick",
-        ] {
+        for t in ["thank you so much", "great service", "love", "helpful", "resolved", "quick"] {
             let e = lex.get(t).unwrap_or_else(|| panic!("missing {t:?}"));
             assert!(e.weight > 0.0, "{t:?} should be positive");
         }
-        assert_eq!(
-            lex.get("work")
-                .and_then(|e| e.negated)
-                .map(f32::is_sign_negative),
-            Some(true)
-        );
+        assert_eq!(lex.get("work").and_then(|e| e.negated).map(f32::is_sign_negative), Some(true));
         assert!(lex.get("thanks").is_some_and(|e| e.polite));
         assert!(lex.emo(":(").is_some_and(|w| w < 0.0));
         assert!(lex.emo("❤").is_some_and(|w| w > 0.0));

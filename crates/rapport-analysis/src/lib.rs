@@ -97,13 +97,9 @@ impl SentimentLabel {
     /// Parses the [`as_str`](Self::as_str) form, ignoring ASCII case and surrounding whitespace.
     pub fn parse(s: &str) -> Option<Self> {
         let s = s.trim();
-        [
-            SentimentLabel::Negative,
-            SentimentLabel::Neutral,
-            SentimentLabel::Positive,
-        ]
-        .into_iter()
-        .find(|l| l.as_str().eq_ignore_ascii_case(s))
+        [SentimentLabel::Negative, SentimentLabel::Neutral, SentimentLabel::Positive]
+            .into_iter()
+            .find(|l| l.as_str().eq_ignore_ascii_case(s))
     }
 }
 

@@ -154,11 +154,7 @@ fn build_units<'l>(lex: &'l Lexicon, tokens: &[Token<'_>]) -> Vec<Unit<'l>> {
             TokenKind::Word | TokenKind::Hashtag => {
                 let key = resolve(lex, t);
                 let max = lex.longest_phrase_from(key).min(MAX_PHRASE_WORDS);
-                let avail = tokens[i..]
-                    .iter()
-                    .take(max)
-                    .take_while(|x| is_wordish(x.kind))
-                    .count();
+                let avail = tokens[i..].iter().take(max).take_while(|x| is_wordish(x.kind)).count();
                 let mut found: Option<(usize, &'l Entry)> = None;
                 for n in (2..=avail).rev() {
                     buf.clear();
@@ -199,12 +195,7 @@ fn build_units<'l>(lex: &'l Lexicon, tokens: &[Token<'_>]) -> Vec<Unit<'l>> {
                 }
             }
             TokenKind::Clause => unit.kind = UnitKind::Clause,
-            TokenKind::Terminal => {
-                unit.kind = UnitKind::Terminal {
-                    bangs: t.bangs,
-                    questions: t.questions,
-                }
-            }
+            TokenKind::Terminal => unit.kind = UnitKind::Terminal { bangs: t.bangs, questions: t.questions },
             TokenKind::Url | TokenKind::Mention => {}
         }
         units.push(unit);
@@ -233,44 +224,20 @@ pub fn score(lex: &Lexicon, text: &str, tokens: &[Token<'_>]) -> MessageAnalysis
             UnitKind::Skip => {}
             UnitKind::Clause => {
                 negation = None;
-                flush_mods(
-                    &units,
-                    &mut mods,
-                    &mut mult,
-                    &mut contribs,
-                    sentence,
-                    mixed_case,
-                );
+                flush_mods(&units, &mut mods, &mut mult, &mut contribs, sentence, mixed_case);
             }
             UnitKind::Terminal { bangs, questions } => {
                 negation = None;
-                flush_mods(
-                    &units,
-                    &mut mods,
-                    &mut mult,
-                    &mut contribs,
-                    sentence,
-                    mixed_case,
-                );
+                flush_mods(&units, &mut mods, &mut mult, &mut contribs, sentence, mixed_case);
                 if let Some(s) = sentences.last_mut() {
                     s.bangs += bangs;
                     s.questions += questions;
                     s.terminal = Some((u.start, u.end));
                 }
-                sentences.push(Sentence {
-                    first: contribs.len(),
-                    ..Sentence::default()
-                });
+                sentences.push(Sentence { first: contribs.len(), ..Sentence::default() });
             }
             UnitKind::Emo(w, note) => {
-                flush_mods(
-                    &units,
-                    &mut mods,
-                    &mut mult,
-                    &mut contribs,
-                    sentence,
-                    mixed_case,
-                );
+                flush_mods(&units, &mut mods, &mut mult, &mut contribs, sentence, mixed_case);
                 contribs.push(Contrib {
                     start: u.start,
                     end: u.end,
@@ -282,59 +249,34 @@ pub fn score(lex: &Lexicon, text: &str, tokens: &[Token<'_>]) -> MessageAnalysis
             }
             UnitKind::Word => {
                 word_like = true;
-                flush_mods(
-                    &units,
-                    &mut mods,
-                    &mut mult,
-                    &mut contribs,
-                    sentence,
-                    mixed_case,
-                );
+                flush_mods(&units, &mut mods, &mut mult, &mut contribs, sentence, mixed_case);
             }
             UnitKind::NegatorWord => {
                 word_like = true;
-                negation = Some(Negation {
-                    left: NEGATION_SCOPE + 1,
-                    start: u.start,
-                    caps: u.caps,
-                });
+                negation = Some(Negation { left: NEGATION_SCOPE + 1, start: u.start, caps: u.caps });
             }
             UnitKind::Term(e) => {
                 word_like = true;
                 match e.role {
                     Role::Negator => {
                         if e.weight != 0.0 {
-                            contribs
-                                .push(plain_contrib(u, e.weight, sentence, mixed_case, e.polite));
+                            contribs.push(plain_contrib(u, e.weight, sentence, mixed_case, e.polite));
                         }
-                        negation = Some(Negation {
-                            left: NEGATION_SCOPE + 1,
-                            start: u.start,
-                            caps: u.caps,
-                        });
+                        negation = Some(Negation { left: NEGATION_SCOPE + 1, start: u.start, caps: u.caps });
                     }
                     Role::Intensifier(m) => {
                         mods.push(ui);
                         mult *= f64::from(m);
                     }
                     Role::Contrast => {
-                        flush_mods(
-                            &units,
-                            &mut mods,
-                            &mut mult,
-                            &mut contribs,
-                            sentence,
-                            mixed_case,
-                        );
+                        flush_mods(&units, &mut mods, &mut mult, &mut contribs, sentence, mixed_case);
                         negation = None;
                         if let Some(s) = sentences.last_mut() {
                             s.but = Some((contribs.len(), s.words == 0, u.start, u.end));
                         }
                     }
                     Role::Plain => {
-                        let c = term_contrib(
-                            text, &units, u, e, negation, &mods, mult, sentence, mixed_case,
-                        );
+                        let c = term_contrib(text, &units, u, e, negation, &mods, mult, sentence, mixed_case);
                         mods.clear();
                         mult = 1.0;
                         if let Some(c) = c {
@@ -357,23 +299,12 @@ pub fn score(lex: &Lexicon, text: &str, tokens: &[Token<'_>]) -> MessageAnalysis
         }
     }
     let last = sentences.len() - 1;
-    flush_mods(
-        &units,
-        &mut mods,
-        &mut mult,
-        &mut contribs,
-        last,
-        mixed_case,
-    );
+    flush_mods(&units, &mut mods, &mut mult, &mut contribs, last, mixed_case);
 
     apply_sentence_rules(text, &mut contribs, &sentences);
     let mut worded = sentences.iter().filter(|s| s.words > 0).peekable();
     let question_only = worded.peek().is_some() && worded.all(|s| s.questions > 0);
-    let threshold = if question_only {
-        QUESTION_ONLY_THRESHOLD
-    } else {
-        LABEL_THRESHOLD
-    };
+    let threshold = if question_only { QUESTION_ONLY_THRESHOLD } else { LABEL_THRESHOLD };
     finish(text, contribs, threshold)
 }
 
@@ -400,13 +331,7 @@ fn flush_mods(
 }
 
 /// A contribution of a term on its own (no negation or modifiers).
-fn plain_contrib(
-    u: &Unit<'_>,
-    weight: f32,
-    sentence: usize,
-    mixed_case: bool,
-    polite: bool,
-) -> Contrib {
+fn plain_contrib(u: &Unit<'_>, weight: f32, sentence: usize, mixed_case: bool, polite: bool) -> Contrib {
     let mut w = f64::from(weight);
     let mut notes = Vec::new();
     if u.caps && mixed_case {
@@ -423,14 +348,7 @@ fn plain_contrib(
     if notes.is_empty() {
         notes.push("lexicon".to_string());
     }
-    Contrib {
-        start: u.start,
-        end: u.end,
-        weight: w,
-        notes,
-        sentence,
-        polite,
-    }
+    Contrib { start: u.start, end: u.end, weight: w, notes, sentence, polite }
 }
 
 /// The contribution of a sentiment term with its negation and modifiers, if non-zero.
@@ -500,14 +418,7 @@ fn term_contrib(
     if notes.is_empty() {
         notes.push("lexicon".to_string());
     }
-    Some(Contrib {
-        start,
-        end: u.end,
-        weight: w,
-        notes,
-        sentence,
-        polite: e.polite && negation.is_none(),
-    })
+    Some(Contrib { start, end: u.end, weight: w, notes, sentence, polite: e.polite && negation.is_none() })
 }
 
 /// "but", questions, courtesy words in complaints, exclamation marks.
@@ -518,11 +429,7 @@ fn apply_sentence_rules(text: &str, contribs: &mut Vec<Contrib>, sentences: &[Se
             continue;
         };
         let end = sentences.get(si + 1).map_or(contribs.len(), |n| n.first);
-        let region = if at_start && si > 0 {
-            sentences[si - 1].first
-        } else {
-            s.first
-        };
+        let region = if at_start && si > 0 { sentences[si - 1].first } else { s.first };
         let word = text.get(bs..be).unwrap_or("but");
         for c in contribs.iter_mut().take(at).skip(region) {
             c.weight *= BEFORE_BUT;
@@ -537,22 +444,14 @@ fn apply_sentence_rules(text: &str, contribs: &mut Vec<Contrib>, sentences: &[Se
     // Questions lean neutral; complaints phrased as questions stay negative.
     for c in contribs.iter_mut() {
         if sentences.get(c.sentence).is_some_and(|s| s.questions > 0) {
-            c.weight *= if c.weight > 0.0 {
-                QUESTION_POSITIVE
-            } else {
-                QUESTION_NEGATIVE
-            };
+            c.weight *= if c.weight > 0.0 { QUESTION_POSITIVE } else { QUESTION_NEGATIVE };
             c.notes.push("in a question".to_string());
         }
     }
 
     // Courtesy words do not make a complaint positive ("thanks, still waiting"):
     // they fade out as the rest of the message gets clearly negative.
-    let rest: f64 = contribs
-        .iter()
-        .filter(|c| !c.polite)
-        .map(|c| c.weight)
-        .sum();
+    let rest: f64 = contribs.iter().filter(|c| !c.polite).map(|c| c.weight).sum();
     let keep = ((rest - POLITE_DROP) / (POLITE_KEEP - POLITE_DROP)).clamp(0.0, 1.0);
     if keep <= 0.0 {
         contribs.retain(|c| !c.polite);
@@ -597,21 +496,10 @@ fn round3(x: f64) -> f64 {
 
 /// Normalises the sum, picks the label, computes confidence, builds the evidence list.
 fn finish(text: &str, contribs: Vec<Contrib>, threshold: f64) -> MessageAnalysis {
-    let contribs: Vec<Contrib> = contribs
-        .into_iter()
-        .filter(|c| c.weight.abs() >= 5e-4)
-        .collect();
+    let contribs: Vec<Contrib> = contribs.into_iter().filter(|c| c.weight.abs() >= 5e-4).collect();
     let total: f64 = contribs.iter().map(|c| c.weight).sum();
-    let pos: f64 = contribs
-        .iter()
-        .filter(|c| c.weight > 0.0)
-        .map(|c| c.weight)
-        .sum();
-    let neg: f64 = -contribs
-        .iter()
-        .filter(|c| c.weight < 0.0)
-        .map(|c| c.weight)
-        .sum::<f64>();
+    let pos: f64 = contribs.iter().filter(|c| c.weight > 0.0).map(|c| c.weight).sum();
+    let neg: f64 = -contribs.iter().filter(|c| c.weight < 0.0).map(|c| c.weight).sum::<f64>();
     let score = if total == 0.0 || !total.is_finite() {
         0.0
     } else {
@@ -639,42 +527,21 @@ fn finish(text: &str, contribs: Vec<Contrib>, threshold: f64) -> MessageAnalysis
             })
         })
         .collect();
-    evidence.sort_by(|a, b| {
-        b.weight
-            .abs()
-            .total_cmp(&a.weight.abs())
-            .then(a.start.cmp(&b.start))
-    });
+    evidence.sort_by(|a, b| b.weight.abs().total_cmp(&a.weight.abs()).then(a.start.cmp(&b.start)));
     evidence.truncate(MAX_EVIDENCE);
 
-    MessageAnalysis {
-        sentiment: Sentiment {
-            label,
-            score,
-            confidence,
-        },
-        evidence,
-    }
+    MessageAnalysis { sentiment: Sentiment { label, score, confidence }, evidence }
 }
 
 /// Confidence in [0, 1]: strong, well-supported, one-sided scores are trusted more.
 /// A lexicon scorer never claims more than 0.95.
-fn confidence(
-    label: SentimentLabel,
-    score: f64,
-    threshold: f64,
-    n: usize,
-    pos: f64,
-    neg: f64,
-) -> f64 {
+fn confidence(label: SentimentLabel, score: f64, threshold: f64, n: usize, pos: f64, neg: f64) -> f64 {
     let big = pos.max(neg);
     let conflict = if big > 0.0 { pos.min(neg) / big } else { 0.0 };
     let support = 1.0 - 0.6f64.powi(i32::try_from(n.min(16)).unwrap_or(16));
     let c = match label {
         SentimentLabel::Neutral if n == 0 => 0.5,
-        SentimentLabel::Neutral => {
-            0.5 * (1.0 - score.abs() / threshold) * (1.0 - 0.5 * conflict) + 0.1
-        }
+        SentimentLabel::Neutral => 0.5 * (1.0 - score.abs() / threshold) * (1.0 - 0.5 * conflict) + 0.1,
         _ => 0.3 + 0.45 * score.abs() + 0.25 * support - 0.35 * conflict,
     };
     c.clamp(0.05, 0.95)

@@ -91,10 +91,7 @@ impl Tokenizer {
     /// Builds a tokenizer that recognises the given ASCII emoticons.
     /// Non-ASCII or empty patterns are ignored (emoji are recognised by range).
     pub fn new<I: IntoIterator<Item = &'static str>>(patterns: I) -> Self {
-        let mut emoticons: Vec<&'static str> = patterns
-            .into_iter()
-            .filter(|p| !p.is_empty() && p.is_ascii())
-            .collect();
+        let mut emoticons: Vec<&'static str> = patterns.into_iter().filter(|p| !p.is_empty() && p.is_ascii()).collect();
         emoticons.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
         emoticons.dedup();
         let mut starts = [false; 128];
@@ -131,11 +128,7 @@ impl Tokenizer {
             }
 
             // URLs run to the next whitespace.
-            if !prev_alnum
-                && URL_PREFIXES
-                    .iter()
-                    .any(|p| starts_with_ignore_ascii_case(rest, p))
-            {
+            if !prev_alnum && URL_PREFIXES.iter().any(|p| starts_with_ignore_ascii_case(rest, p)) {
                 let len = span_while(rest, |ch| !ch.is_whitespace());
                 out.push(Token::simple(TokenKind::Url, i, i + len, &rest[..len]));
                 prev = rest[..len].chars().next_back();
@@ -226,9 +219,8 @@ impl Tokenizer {
                         i += 1;
                         continue;
                     }
-                    let len = span_while(rest, |ch| {
-                        matches!(ch, '!' | '?' | '‼' | '⁉' | '！' | '？' | '.' | '…' | '。')
-                    });
+                    let len =
+                        span_while(rest, |ch| matches!(ch, '!' | '?' | '‼' | '⁉' | '！' | '？' | '.' | '…' | '。'));
                     let run = &rest[..len];
                     let mut t = Token::simple(TokenKind::Terminal, i, i + len, run);
                     for ch in run.chars() {
@@ -299,9 +291,7 @@ fn is_apostrophe(c: char) -> bool {
 
 /// Byte length of the longest prefix whose chars all satisfy `f`.
 fn span_while(s: &str, f: impl Fn(char) -> bool) -> usize {
-    s.char_indices()
-        .find(|&(_, c)| !f(c))
-        .map_or(s.len(), |(idx, _)| idx)
+    s.char_indices().find(|&(_, c)| !f(c)).map_or(s.len(), |(idx, _)| idx)
 }
 
 fn starts_with_ignore_ascii_case(s: &str, prefix: &str) -> bool {
@@ -315,11 +305,7 @@ fn word_len(s: &str) -> usize {
     while let Some((idx, c)) = chars.next() {
         if c.is_alphanumeric() {
             end = idx + c.len_utf8();
-        } else if is_apostrophe(c)
-            && end == idx
-            && end > 0
-            && chars.peek().is_some_and(|&(_, n)| n.is_alphanumeric())
-        {
+        } else if is_apostrophe(c) && end == idx && end > 0 && chars.peek().is_some_and(|&(_, n)| n.is_alphanumeric()) {
             // internal apostrophe: keep going
         } else {
             break;
@@ -467,13 +453,7 @@ fn normalize_word(raw: &str) -> Normalized<'_> {
     let caps = letters >= 2 && upper == letters;
     let has_lower = lower > 0;
     if !needs_copy && !elongated {
-        return Normalized {
-            norm: Cow::Borrowed(raw),
-            alt: None,
-            caps,
-            has_lower,
-            elongated,
-        };
+        return Normalized { norm: Cow::Borrowed(raw), alt: None, caps, has_lower, elongated };
     }
     let mut lowered = String::with_capacity(raw.len());
     for c in raw.chars() {
@@ -484,24 +464,12 @@ fn normalize_word(raw: &str) -> Normalized<'_> {
         }
     }
     if !elongated {
-        return Normalized {
-            norm: Cow::Owned(lowered),
-            alt: None,
-            caps,
-            has_lower,
-            elongated,
-        };
+        return Normalized { norm: Cow::Owned(lowered), alt: None, caps, has_lower, elongated };
     }
     let norm = collapse_runs(&lowered, 2);
     let alt = collapse_runs(&lowered, 1);
     let alt = (alt != norm).then_some(alt);
-    Normalized {
-        norm: Cow::Owned(norm),
-        alt,
-        caps,
-        has_lower,
-        elongated,
-    }
+    Normalized { norm: Cow::Owned(norm), alt, caps, has_lower, elongated }
 }
 
 /// Cuts runs of 3+ identical letters down to `keep` letters.
@@ -517,11 +485,7 @@ fn collapse_runs(s: &str, keep: usize) -> String {
             j += 1;
         }
         let run = j - i;
-        let n = if run >= 3 && c.is_alphabetic() {
-            keep
-        } else {
-            run
-        };
+        let n = if run >= 3 && c.is_alphabetic() { keep } else { run };
         for _ in 0..n {
             out.push(c);
         }
@@ -539,20 +503,13 @@ mod tests {
     }
 
     fn kinds_norms(text: &str) -> Vec<(TokenKind, String)> {
-        tk().tokenize(text)
-            .into_iter()
-            .map(|t| (t.kind, t.norm.into_owned()))
-            .collect()
+        tk().tokenize(text).into_iter().map(|t| (t.kind, t.norm.into_owned())).collect()
     }
 
     #[test]
     fn contractions_stay_one_word_and_curly_apostrophes_are_normalised() {
         let toks = kinds_norms("I don’t know, can't WON'T");
-        let words: Vec<_> = toks
-            .iter()
-            .filter(|(k, _)| *k == TokenKind::Word)
-            .map(|(_, n)| n.as_str())
-            .collect();
+        let words: Vec<_> = toks.iter().filter(|(k, _)| *k == TokenKind::Word).map(|(_, n)| n.as_str()).collect();
         assert_eq!(words, ["i", "don't", "know", "can't", "won't"]);
     }
 
@@ -562,11 +519,7 @@ mod tests {
         assert_eq!(toks[0].kind, TokenKind::Mention);
         assert_eq!(toks[2].kind, TokenKind::Url);
         assert_eq!(toks[2].norm, "https://x.co/a?b=1");
-        let tags: Vec<_> = toks
-            .iter()
-            .filter(|t| t.kind == TokenKind::Hashtag)
-            .map(|t| t.norm.as_ref())
-            .collect();
+        let tags: Vec<_> = toks.iter().filter(|t| t.kind == TokenKind::Hashtag).map(|t| t.norm.as_ref()).collect();
         assert_eq!(tags, ["epic", "fail", "fail"]);
     }
 

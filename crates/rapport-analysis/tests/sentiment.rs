@@ -23,16 +23,8 @@ fn score(text: &str) -> f64 {
 /// Every invariant the API promises, for any input.
 fn assert_well_formed(text: &str, a: &MessageAnalysis) {
     let s = a.sentiment;
-    assert!(
-        (-1.0..=1.0).contains(&s.score),
-        "score {} out of range for {text:?}",
-        s.score
-    );
-    assert!(
-        (0.0..=1.0).contains(&s.confidence),
-        "confidence {} out of range",
-        s.confidence
-    );
+    assert!((-1.0..=1.0).contains(&s.score), "score {} out of range for {text:?}", s.score);
+    assert!((0.0..=1.0).contains(&s.confidence), "confidence {} out of range", s.confidence);
     match s.label {
         SentimentLabel::Positive => assert!(s.score > 0.0),
         SentimentLabel::Negative => assert!(s.score < 0.0),
@@ -40,28 +32,18 @@ fn assert_well_formed(text: &str, a: &MessageAnalysis) {
     }
     for e in &a.evidence {
         assert!(e.start < e.end && e.end <= text.len(), "bad span {e:?}");
-        assert!(
-            text.is_char_boundary(e.start) && text.is_char_boundary(e.end),
-            "{e:?}"
-        );
+        assert!(text.is_char_boundary(e.start) && text.is_char_boundary(e.end), "{e:?}");
         assert_eq!(text.get(e.start..e.end), Some(e.text.as_str()));
         assert!(e.weight.is_finite() && e.weight != 0.0, "{e:?}");
         assert!(!e.note.is_empty());
     }
     for w in a.evidence.windows(2) {
-        assert!(
-            w[0].weight.abs() >= w[1].weight.abs(),
-            "evidence not ordered: {:?}",
-            a.evidence
-        );
+        assert!(w[0].weight.abs() >= w[1].weight.abs(), "evidence not ordered: {:?}", a.evidence);
     }
 }
 
 fn find<'a>(a: &'a MessageAnalysis, text: &str) -> &'a Evidence {
-    a.evidence
-        .iter()
-        .find(|e| e.text == text)
-        .unwrap_or_else(|| panic!("no evidence {text:?} in {:?}", a.evidence))
+    a.evidence.iter().find(|e| e.text == text).unwrap_or_else(|| panic!("no evidence {text:?} in {:?}", a.evidence))
 }
 
 #[test]
@@ -84,11 +66,7 @@ fn clearly_negative_complaints_are_negative() {
     ] {
         let a = analyze(text);
         assert_well_formed(text, &a);
-        assert_eq!(
-            a.sentiment.label,
-            SentimentLabel::Negative,
-            "{text:?}: {a:?}"
-        );
+        assert_eq!(a.sentiment.label, SentimentLabel::Negative, "{text:?}: {a:?}");
     }
 }
 
@@ -107,11 +85,7 @@ fn clearly_positive_praise_is_positive() {
     ] {
         let a = analyze(text);
         assert_well_formed(text, &a);
-        assert_eq!(
-            a.sentiment.label,
-            SentimentLabel::Positive,
-            "{text:?}: {a:?}"
-        );
+        assert_eq!(a.sentiment.label, SentimentLabel::Positive, "{text:?}: {a:?}");
     }
 }
 
@@ -128,11 +102,7 @@ fn neutral_questions_and_statements_are_neutral() {
     ] {
         let a = analyze(text);
         assert_well_formed(text, &a);
-        assert_eq!(
-            a.sentiment.label,
-            SentimentLabel::Neutral,
-            "{text:?}: {a:?}"
-        );
+        assert_eq!(a.sentiment.label, SentimentLabel::Neutral, "{text:?}: {a:?}");
     }
 }
 
@@ -141,14 +111,8 @@ fn question_only_message_leans_neutral_compared_with_a_statement() {
     assert!(score("Is the service good?") < score("The service is good."));
     assert!(score("Is the service good?").abs() < score("The service is good.").abs());
     // A complaint phrased as a question is still a complaint.
-    assert_eq!(
-        label("Why is my order delayed again?"),
-        SentimentLabel::Negative
-    );
-    assert_eq!(
-        label("Why is your service so terrible?"),
-        SentimentLabel::Negative
-    );
+    assert_eq!(label("Why is my order delayed again?"), SentimentLabel::Negative);
+    assert_eq!(label("Why is your service so terrible?"), SentimentLabel::Negative);
 }
 
 #[test]
@@ -164,32 +128,20 @@ fn not_happy_is_negative() {
 fn not_bad_is_not_negative_but_only_mildly_positive() {
     let a = analyze("not bad");
     assert_ne!(a.sentiment.label, SentimentLabel::Negative);
-    assert!(
-        a.sentiment.score > 0.0 && a.sentiment.score < score("good"),
-        "{a:?}"
-    );
+    assert!(a.sentiment.score > 0.0 && a.sentiment.score < score("good"), "{a:?}");
 }
 
 #[test]
 fn negation_reaches_a_few_words_and_stops_at_the_clause() {
-    assert_eq!(
-        label("I don't really feel satisfied"),
-        SentimentLabel::Negative
-    );
+    assert_eq!(label("I don't really feel satisfied"), SentimentLabel::Negative);
     assert_eq!(label("it doesn't work"), SentimentLabel::Negative);
     assert_eq!(label("never arrived"), SentimentLabel::Negative);
-    assert_eq!(
-        label("haven't received my package"),
-        SentimentLabel::Negative
-    );
+    assert_eq!(label("haven't received my package"), SentimentLabel::Negative);
     // "no" inside a phrase is not a negator.
     assert_eq!(label("no problem, great job"), SentimentLabel::Positive);
     assert_eq!(label("can't wait to try it"), SentimentLabel::Positive);
     // The comma ends the scope: "great" is not negated.
-    assert_eq!(
-        label("not sure why, but great job"),
-        SentimentLabel::Positive
-    );
+    assert_eq!(label("not sure why, but great job"), SentimentLabel::Positive);
 }
 
 #[test]
@@ -204,11 +156,7 @@ fn thanks_in_a_complaint_does_not_make_it_positive() {
     ] {
         let a = analyze(text);
         assert_well_formed(text, &a);
-        assert_eq!(
-            a.sentiment.label,
-            SentimentLabel::Negative,
-            "{text:?}: {a:?}"
-        );
+        assert_eq!(a.sentiment.label, SentimentLabel::Negative, "{text:?}: {a:?}");
     }
 }
 
@@ -233,20 +181,14 @@ fn caps_and_exclamation_boost_the_magnitude() {
     assert!(find(&a, "LATE").note.contains("all caps"));
     let bang = find(&a, "!!!");
     assert_eq!(bang.note, "exclamation");
-    assert!(
-        bang.weight < 0.0,
-        "exclamation follows the sentence's direction"
-    );
+    assert!(bang.weight < 0.0, "exclamation follows the sentence's direction");
 }
 
 #[test]
 fn an_all_caps_message_is_not_boosted_word_by_word() {
     let a = analyze("MY ORDER IS LATE");
     assert_eq!(a.sentiment.label, SentimentLabel::Negative);
-    assert!(
-        a.evidence.iter().all(|e| !e.note.contains("all caps")),
-        "{a:?}"
-    );
+    assert!(a.evidence.iter().all(|e| !e.note.contains("all caps")), "{a:?}");
 }
 
 #[test]
@@ -272,14 +214,8 @@ fn elongated_words_are_recognised_and_boosted() {
 
 #[test]
 fn but_shifts_weight_to_the_clause_after_it() {
-    assert_eq!(
-        label("The staff were lovely but the delivery was late"),
-        SentimentLabel::Negative
-    );
-    assert_eq!(
-        label("The delivery was late but the staff were lovely"),
-        SentimentLabel::Positive
-    );
+    assert_eq!(label("The staff were lovely but the delivery was late"), SentimentLabel::Negative);
+    assert_eq!(label("The delivery was late but the staff were lovely"), SentimentLabel::Positive);
     let a = analyze("The delivery was late. But the staff were lovely!");
     assert_eq!(a.sentiment.label, SentimentLabel::Positive);
     assert!(find(&a, "lovely").note.contains("after 'But'"));
@@ -322,10 +258,7 @@ fn evidence_points_at_the_right_words_with_byte_offsets() {
     let e = find(&a, "NOT happy");
     let start = text.find("NOT happy").unwrap_or(usize::MAX);
     assert_eq!((e.start, e.end), (start, start + "NOT happy".len()));
-    assert!(
-        e.note.contains("negated") && e.note.contains("all caps"),
-        "{e:?}"
-    );
+    assert!(e.note.contains("negated") && e.note.contains("all caps"), "{e:?}");
 
     let e = find(&a, "😡");
     assert_eq!(e.start, text.find('😡').unwrap_or(usize::MAX));
@@ -350,16 +283,7 @@ fn evidence_is_ordered_by_absolute_weight() {
 
 #[test]
 fn empty_and_blank_input_is_neutral_with_no_evidence() {
-    for text in [
-        "",
-        " ",
-        "\n\n\t",
-        "...",
-        "!!!",
-        "???",
-        "@someone",
-        "https://example.com",
-    ] {
+    for text in ["", " ", "\n\n\t", "...", "!!!", "???", "@someone", "https://example.com"] {
         let a = analyze(text);
         assert_well_formed(text, &a);
         assert_eq!(a.sentiment.label, SentimentLabel::Neutral, "{text:?}");
@@ -412,10 +336,7 @@ fn a_megabyte_of_text_is_handled() {
 fn analysis_is_deterministic() {
     let text = "Thanks, but the refund is STILL missing!!! :(";
     assert_eq!(analyze(text), analyze(text));
-    assert_eq!(
-        Engine::new().analyze_customer(text),
-        Engine::default().analyze_customer(text)
-    );
+    assert_eq!(Engine::new().analyze_customer(text), Engine::default().analyze_customer(text));
 }
 
 #[test]
@@ -428,10 +349,7 @@ fn engine_is_send_and_sync_and_shareable_across_threads() {
         .map(|i| {
             let engine = std::sync::Arc::clone(&engine);
             std::thread::spawn(move || {
-                engine
-                    .analyze_customer(if i % 2 == 0 { "great" } else { "awful" })
-                    .sentiment
-                    .label
+                engine.analyze_customer(if i % 2 == 0 { "great" } else { "awful" }).sentiment.label
             })
         })
         .collect();
@@ -442,23 +360,15 @@ fn engine_is_send_and_sync_and_shareable_across_threads() {
 #[test]
 fn confidence_grows_with_magnitude_and_agreeing_evidence() {
     let weak = analyze("a bit slow").sentiment.confidence;
-    let strong = analyze("rude, useless and the worst service ever, unacceptable")
-        .sentiment
-        .confidence;
+    let strong = analyze("rude, useless and the worst service ever, unacceptable").sentiment.confidence;
     assert!(strong > weak, "{strong} vs {weak}");
-    let mixed = analyze("the food was great and the staff were rude")
-        .sentiment
-        .confidence;
+    let mixed = analyze("the food was great and the staff were rude").sentiment.confidence;
     assert!(mixed < strong);
 }
 
 #[test]
 fn sentiment_label_strings_round_trip() {
-    for l in [
-        SentimentLabel::Negative,
-        SentimentLabel::Neutral,
-        SentimentLabel::Positive,
-    ] {
+    for l in [SentimentLabel::Negative, SentimentLabel::Neutral, SentimentLabel::Positive] {
         assert_eq!(SentimentLabel::parse(l.as_str()), Some(l));
         assert_eq!(SentimentLabel::parse(&l.as_str().to_uppercase()), Some(l));
         assert_eq!(l.to_string(), l.as_str());

@@ -1,7 +1,7 @@
 //! Passwords, API tokens and sessions. Secrets are never stored or logged: only their hashes are.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine as _;
 use jiff::{SignedDuration, Timestamp};
 use rand::RngCore;
@@ -129,9 +129,7 @@ impl App {
         let token = random_secret();
         let csrf_token = random_secret();
         let now = Timestamp::now();
-        self.db
-            .create_session(&hash_secret(&token), agent.id, &csrf_token, now, now + SESSION_LIFETIME)
-            .await?;
+        self.db.create_session(&hash_secret(&token), agent.id, &csrf_token, now, now + SESSION_LIFETIME).await?;
         tracing::info!(agent = %agent.id, "login");
         Ok(NewSession { token, csrf_token, agent })
     }

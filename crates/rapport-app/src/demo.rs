@@ -25,7 +25,9 @@ use rapport_analysis::Engine;
 use rapport_domain::agent::parse_email;
 use rapport_domain::channel::DEFAULT_API_CHANNEL;
 use rapport_domain::contact::parse_person_name;
-use rapport_domain::{AgentId, Author, ChannelId, ChannelKind, ConversationId, Identity, Priority, Role, SiteId, Status, TeamId};
+use rapport_domain::{
+    AgentId, Author, ChannelId, ChannelKind, ConversationId, Identity, Priority, Role, SiteId, Status, TeamId,
+};
 use rapport_storage::{
     AgentMessage, AgentStore, ChannelStore, ConversationStore, ConversationUpdate, Db, InboundRecord, IngestStore,
     MessageStore, NewAgent, OrgStore,
@@ -134,7 +136,12 @@ async fn existing_summary(db: &Db) -> Result<DemoSummary, AppError> {
         }
     }
     let count = |n: i64| usize::try_from(n).unwrap_or(0);
-    Ok(DemoSummary { created: false, agents: count(agents), conversations: count(conversations), messages: count(messages) })
+    Ok(DemoSummary {
+        created: false,
+        agents: count(agents),
+        conversations: count(conversations),
+        messages: count(messages),
+    })
 }
 
 /// The agent with this email, created when missing; true when it was created now.
@@ -224,7 +231,9 @@ async fn run_thread(db: Db, engine: Arc<Engine>, ids: Arc<Ids>, thread: Thread) 
                 }
                 other => {
                     let Some(id) = current else {
-                        return Err(AppError::Internal("demo plan: a conversation must start with the customer".into()));
+                        return Err(AppError::Internal(
+                            "demo plan: a conversation must start with the customer".into(),
+                        ));
                     };
                     match other {
                         EventKind::Customer(_) => {}
@@ -319,7 +328,14 @@ struct Staff {
 
 const ADMIN: usize = 0;
 const STAFF: [Staff; 9] = [
-    Staff { name: "Dana Whitfield", email: DEMO_ADMIN_EMAIL, role: Role::Admin, team: None, site: BERLIN, quality: 0.9 },
+    Staff {
+        name: "Dana Whitfield",
+        email: DEMO_ADMIN_EMAIL,
+        role: Role::Admin,
+        team: None,
+        site: BERLIN,
+        quality: 0.9,
+    },
     Staff {
         name: "Miriam Okafor",
         email: "miriam.okafor@demo.rapport.test",
@@ -397,10 +413,7 @@ fn lead_of(team: usize) -> usize {
 
 /// The agent of `team` working at `site`.
 fn agent_at(team: usize, site: usize) -> usize {
-    STAFF
-        .iter()
-        .position(|s| s.role == Role::Agent && s.team == Some(team) && s.site == site)
-        .unwrap_or(lead_of(team))
+    STAFF.iter().position(|s| s.role == Role::Agent && s.team == Some(team) && s.site == site).unwrap_or(lead_of(team))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -492,7 +505,8 @@ impl Story {
     }
 }
 
-const GOOD_STORIES: [(Story, u32); 4] = [(Story::Quick, 30), (Story::Clarify, 30), (Story::Recovered, 20), (Story::Answered, 18)];
+const GOOD_STORIES: [(Story, u32); 4] =
+    [(Story::Quick, 30), (Story::Clarify, 30), (Story::Recovered, 20), (Story::Answered, 18)];
 const BAD_STORIES: [(Story, u32); 9] = [
     (Story::Slow, 16),
     (Story::Cold, 14),
@@ -509,7 +523,9 @@ fn build_plan_with_stories(now: Timestamp) -> Vec<(Thread, Story)> {
     let mut rng = StdRng::seed_from_u64(SEED);
     let zones: Vec<TimeZone> = SITES
         .iter()
-        .map(|s| TimeZone::get(s.time_zone).unwrap_or_else(|_| TimeZone::fixed(jiff::tz::offset(s.fallback_offset_hours))))
+        .map(|s| {
+            TimeZone::get(s.time_zone).unwrap_or_else(|_| TimeZone::fixed(jiff::tz::offset(s.fallback_offset_hours)))
+        })
         .collect();
     let mut names = NameBook::default();
     let window_start = now - SignedDuration::from_hours(24 * HISTORY_DAYS);
@@ -575,8 +591,14 @@ fn build_plan_with_stories(now: Timestamp) -> Vec<(Thread, Story)> {
                 let other_channel = if channel == CHAT { EMAIL } else { CHAT };
                 let other_agent = pick_assignee(ctx.rng, other.team, region);
                 let vars = Vars::new(ctx.rng, &customer, other, region, other_agent);
-                let mut history =
-                    Ctx { rng: &mut *ctx.rng, topic: other, vars, agent: other_agent, zone: zones[STAFF[other_agent].site].clone(), variant: ctx.variant + 1 };
+                let mut history = Ctx {
+                    rng: &mut *ctx.rng,
+                    topic: other,
+                    vars,
+                    agent: other_agent,
+                    zone: zones[STAFF[other_agent].site].clone(),
+                    variant: ctx.variant + 1,
+                };
                 let mut b = Builder::new(earlier);
                 story_quick(&mut history, &mut b);
                 b.close_later(history.rng);
@@ -612,7 +634,8 @@ fn build_plan_with_stories(now: Timestamp) -> Vec<(Thread, Story)> {
                 conversations.extend(b.finish(&ctx, first_channel, Priority::Normal, now));
                 // The customer comes back days later about the same thing, often on another channel.
                 let again = first_end + SignedDuration::from_hours(ctx.rng.gen_range(30..6 * 24));
-                let second_channel = if rng_bool(&mut ctx, 0.5) { first_channel } else { other_channel(ctx.rng, first_channel) };
+                let second_channel =
+                    if rng_bool(&mut ctx, 0.5) { first_channel } else { other_channel(ctx.rng, first_channel) };
                 if rng_bool(&mut ctx, 0.4) {
                     ctx.agent = pick_assignee(ctx.rng, ctx.topic.team, region);
                     ctx.zone = zones[STAFF[ctx.agent].site].clone();
@@ -640,7 +663,10 @@ fn build_plan_with_stories(now: Timestamp) -> Vec<(Thread, Story)> {
                     b.after_business(ctx.rng, 60, 24 * 60, &ctx.zone);
                     b.route(Some(ctx.agent));
                     b.after(ctx.rng, 1, 3);
-                    b.note(ctx.agent, ctx.t("Duplicate of the {channel} conversation with {name}, solved there. Closing this one."));
+                    b.note(
+                        ctx.agent,
+                        ctx.t("Duplicate of the {channel} conversation with {name}, solved there. Closing this one."),
+                    );
                     b.after(ctx.rng, 1, 2);
                     b.status(Status::Resolved);
                 }
@@ -794,9 +820,14 @@ impl Vars {
         let products = topic.industry.products();
         let product = products[rng.gen_range(0..products.len())].to_owned();
         let cents = [99, 90, 0, 50, 95][rng.gen_range(0..5)];
-        let amount = format!("{}{}.{cents:02}", SITES[region].currency, [19, 24, 39, 49, 59, 89, 129, 249][rng.gen_range(0..8)]);
+        let amount =
+            format!("{}{}.{cents:02}", SITES[region].currency, [19, 24, 39, 49, 59, 89, 129, 249][rng.gen_range(0..8)]);
         let order = format!("#{}", rng.gen_range(100_000..999_999));
-        let postcode = if region == BERLIN { format!("{}", rng.gen_range(10_115..14_199)) } else { format!("787{:02}", rng.gen_range(1..60)) };
+        let postcode = if region == BERLIN {
+            format!("{}", rng.gen_range(10_115..14_199))
+        } else {
+            format!("787{:02}", rng.gen_range(1..60))
+        };
         let mut vars = Vars {
             name: first_name(&customer.name).to_owned(),
             agent: first_name(STAFF[agent].name).to_owned(),
@@ -809,7 +840,11 @@ impl Vars {
             customer_no: format!("{}", rng.gen_range(2_000_000..8_999_999)),
             company: COMPANIES[rng.gen_range(0..COMPANIES.len())].to_owned(),
             return_no: format!("RT{}", rng.gen_range(10_000_000..99_999_999)),
-            vat: if region == BERLIN { format!("DE{}", rng.gen_range(100_000_000..999_999_999)) } else { format!("{}-{}", rng.gen_range(10..99), rng.gen_range(1_000_000..9_999_999)) },
+            vat: if region == BERLIN {
+                format!("DE{}", rng.gen_range(100_000_000..999_999_999))
+            } else {
+                format!("{}-{}", rng.gen_range(10..99), rng.gen_range(1_000_000..9_999_999))
+            },
             mine: String::new(),
             yours: String::new(),
             dept: topic.dept.to_owned(),
@@ -1433,7 +1468,9 @@ impl Industry {
                 "backpack",
                 "cast-iron pan",
             ],
-            Industry::Telecom => &["Fibre 250 contract", "Unlimited 5G plan", "Family mobile plan", "Fibre 100 contract"],
+            Industry::Telecom => {
+                &["Fibre 250 contract", "Unlimited 5G plan", "Family mobile plan", "Fibre 100 contract"]
+            }
             Industry::Software => &["Pro subscription", "Team plan", "Business plan", "Starter plan"],
         }
     }
@@ -1720,7 +1757,9 @@ const TOPICS: [Topic; 12] = [
         ],
         blame: &["You signed a 24-month contract. If you didn't want it, you shouldn't have signed it."],
         note: &["Cancellation request was lost in the old web form. Backdating it to the original date."],
-        repeat: &["You confirmed my cancellation, but another {amount} came off my account today. I'm writing again and I'm furious."],
+        repeat: &[
+            "You confirmed my cancellation, but another {amount} came off my account today. I'm writing again and I'm furious.",
+        ],
     },
     Topic {
         industry: Industry::Software,
@@ -1782,7 +1821,9 @@ const TOPICS: [Topic; 12] = [
         ],
         blame: &["If you had restarted your router like the instructions say, you wouldn't need to contact us."],
         note: &["Known fault at the street cabinet for postcode {postcode}. Network team estimates repair by tonight."],
-        repeat: &["The internet is down again. Your technician was here last week and said it was fixed. I'm really frustrated."],
+        repeat: &[
+            "The internet is down again. Your technician was here last week and said it was fixed. I'm really frustrated.",
+        ],
     },
     Topic {
         industry: Industry::Software,
@@ -1847,7 +1888,9 @@ const TOPICS: [Topic; 12] = [
         ],
         blame: &["The code's conditions are in the newsletter. You should have read them before ordering."],
         note: &["Marketing confirms the SPRING20 code expired a day early. Honour it for everyone who asks."],
-        repeat: &["You told me the discount would be sorted, but it never happened. I'm disappointed and asking again."],
+        repeat: &[
+            "You told me the discount would be sorted, but it never happened. I'm disappointed and asking again.",
+        ],
     },
     Topic {
         industry: Industry::Telecom,
@@ -1877,8 +1920,12 @@ const TOPICS: [Topic; 12] = [
             "I've credited the {amount} to your account and turned on the EU roaming option, so this won't happen on your next trip.",
         ],
         blame: &["Roaming rates are in the contract you signed. You should have checked them before travelling."],
-        note: &["Spanish partner network misclassified as non-EU since the 1st. Billing is fixing it for all customers."],
-        repeat: &["The roaming charges are back on this month's bill, even though you said you'd removed them. I'm really annoyed."],
+        note: &[
+            "Spanish partner network misclassified as non-EU since the 1st. Billing is fixing it for all customers.",
+        ],
+        repeat: &[
+            "The roaming charges are back on this month's bill, even though you said you'd removed them. I'm really annoyed.",
+        ],
     },
 ];
 
@@ -1887,24 +1934,85 @@ const TOPICS: [Topic; 12] = [
 // ---------------------------------------------------------------------------------------------
 
 const EU_FIRST: &[&str] = &[
-    "Anna", "Lukas", "Sophie", "Marie", "Elias", "Hannah", "Noah", "Lea", "Ben", "Clara", "Tobias", "Julia", "Mehmet", "Aylin",
-    "Piotr", "Katarzyna", "Giulia", "Luca", "Sofia", "Mateo", "Ingrid", "Lars",
+    "Anna",
+    "Lukas",
+    "Sophie",
+    "Marie",
+    "Elias",
+    "Hannah",
+    "Noah",
+    "Lea",
+    "Ben",
+    "Clara",
+    "Tobias",
+    "Julia",
+    "Mehmet",
+    "Aylin",
+    "Piotr",
+    "Katarzyna",
+    "Giulia",
+    "Luca",
+    "Sofia",
+    "Mateo",
+    "Ingrid",
+    "Lars",
 ];
 const EU_LAST: &[&str] = &[
-    "Schneider", "Fischer", "Meyer", "Wagner", "Becker", "Schulz", "Koch", "Richter", "Klein", "Wolf", "Yilmaz", "Kowalski",
-    "Rossi", "Novak", "Dubois", "Jansen", "Bauer", "Lehmann", "Hansen", "Moreau",
+    "Schneider",
+    "Fischer",
+    "Meyer",
+    "Wagner",
+    "Becker",
+    "Schulz",
+    "Koch",
+    "Richter",
+    "Klein",
+    "Wolf",
+    "Yilmaz",
+    "Kowalski",
+    "Rossi",
+    "Novak",
+    "Dubois",
+    "Jansen",
+    "Bauer",
+    "Lehmann",
+    "Hansen",
+    "Moreau",
 ];
 const US_FIRST: &[&str] = &[
-    "Emily", "Michael", "Jessica", "David", "Sarah", "Chris", "Brandon", "Megan", "Jose", "Maria", "Kevin", "Laura", "Daniel",
-    "Brittany", "Marcus", "Aaliyah", "Ryan", "Olivia", "Ethan", "Grace",
+    "Emily", "Michael", "Jessica", "David", "Sarah", "Chris", "Brandon", "Megan", "Jose", "Maria", "Kevin", "Laura",
+    "Daniel", "Brittany", "Marcus", "Aaliyah", "Ryan", "Olivia", "Ethan", "Grace",
 ];
 const US_LAST: &[&str] = &[
-    "Johnson", "Williams", "Garcia", "Martinez", "Davis", "Rodriguez", "Miller", "Wilson", "Anderson", "Thomas", "Taylor",
-    "Moore", "Jackson", "Lee", "Harris", "Clark", "Lewis", "Walker", "Hall", "Young",
+    "Johnson",
+    "Williams",
+    "Garcia",
+    "Martinez",
+    "Davis",
+    "Rodriguez",
+    "Miller",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Lee",
+    "Harris",
+    "Clark",
+    "Lewis",
+    "Walker",
+    "Hall",
+    "Young",
 ];
 const MAIL_DOMAINS: &[&str] = &["example.com", "example.org", "example.net", "mail.example.com"];
-const COMPANIES: &[&str] =
-    &["Brightline Studio GmbH", "Northwind Analytics LLC", "Kessler & Partner", "Bluebonnet Design Co.", "Havel Consulting"];
+const COMPANIES: &[&str] = &[
+    "Brightline Studio GmbH",
+    "Northwind Analytics LLC",
+    "Kessler & Partner",
+    "Bluebonnet Design Co.",
+    "Havel Consulting",
+];
 
 const WARM_OPENERS: &[&str] = &[
     "Hi {name}, thanks for getting in touch, and sorry about the trouble. ",
@@ -1912,10 +2020,16 @@ const WARM_OPENERS: &[&str] = &[
     "Hi {name}, thanks for letting us know! ",
     "Hi {name}, good news. ",
 ];
-const THANKS_OPENERS: &[&str] =
-    &["Thanks, {name}, that's all I needed. ", "Thank you for the details, {name}. ", "Thanks {name}, that helped a lot. "];
-const ASK_OPENERS: &[&str] =
-    &["Hi {name}, thanks for reaching out. ", "Hi {name}, sorry to hear that! ", "Hello {name}, happy to help with this. "];
+const THANKS_OPENERS: &[&str] = &[
+    "Thanks, {name}, that's all I needed. ",
+    "Thank you for the details, {name}. ",
+    "Thanks {name}, that helped a lot. ",
+];
+const ASK_OPENERS: &[&str] = &[
+    "Hi {name}, thanks for reaching out. ",
+    "Hi {name}, sorry to hear that! ",
+    "Hello {name}, happy to help with this. ",
+];
 const EMPATHY_OPENERS: &[&str] = &[
     "Hi {name}, I'm really sorry — you shouldn't have had to chase us, and I completely understand your frustration. ",
     "{name}, I'm so sorry about this. You're right to be upset, and I'll sort it out now. ",
@@ -1952,8 +2066,11 @@ const AGENT_COLD: &[&str] = &[
     "We are aware of the issue.",
     "Your ticket is in the queue.",
 ];
-const AGENT_COLD_AGAIN: &[&str] =
-    &["As I already said, please see our policy.", "There is nothing more we can do.", "We have nothing to add to our previous answer."];
+const AGENT_COLD_AGAIN: &[&str] = &[
+    "As I already said, please see our policy.",
+    "There is nothing more we can do.",
+    "We have nothing to add to our previous answer.",
+];
 const AGENT_DISMISSIVE: &[&str] = &[
     "As I already told you, there's nothing more we can do.",
     "I've explained this already. Closing the ticket.",
@@ -2123,12 +2240,12 @@ mod tests {
         let fresh_unassigned = waiting
             .iter()
             .filter(|s| {
-                s.conversation.assignee_id.is_none()
-                    && s.conversation.created_at > now - SignedDuration::from_hours(8)
+                s.conversation.assignee_id.is_none() && s.conversation.created_at > now - SignedDuration::from_hours(8)
             })
             .count();
         assert!(fresh_unassigned >= 5, "only {fresh_unassigned} fresh unassigned");
-        let done = conversations.iter().filter(|s| matches!(s.conversation.status, Status::Resolved | Status::Closed)).count();
+        let done =
+            conversations.iter().filter(|s| matches!(s.conversation.status, Status::Resolved | Status::Closed)).count();
         assert!(done >= 100, "only {done} resolved or closed");
 
         let mut channels_of: HashMap<ContactId, HashSet<ChannelId>> = HashMap::new();
@@ -2158,18 +2275,16 @@ mod tests {
                 .flat_map(|(t, _)| t.conversations.iter())
                 .flat_map(|c| c.events.iter())
                 .filter_map(|e| match &e.kind {
-                    EventKind::Customer(t) | EventKind::Reply { text: t, .. } | EventKind::Note { text: t, .. } => Some(t.clone()),
+                    EventKind::Customer(t) | EventKind::Reply { text: t, .. } | EventKind::Note { text: t, .. } => {
+                        Some(t.clone())
+                    }
                     _ => None,
                 })
                 .collect()
         };
         assert_eq!(texts(&a), texts(&b));
 
-        let assigned: Vec<Story> = a
-            .iter()
-            .map(|(_, s)| *s)
-            .filter(|s| !matches!(s, Story::Fresh))
-            .collect();
+        let assigned: Vec<Story> = a.iter().map(|(_, s)| *s).filter(|s| !matches!(s, Story::Fresh)).collect();
         let good = assigned.iter().filter(|s| s.is_good()).count() as f64 / assigned.len() as f64;
         eprintln!("good share {good:.2} of {} stories", assigned.len());
         assert!((0.35..=0.55).contains(&good), "good share {good:.2}");
@@ -2193,7 +2308,11 @@ mod tests {
         let mut checked = 0;
         let mut wrong = Vec::new();
         let mut rng = StdRng::seed_from_u64(1);
-        let customer = Customer { name: "Anna Meyer".into(), email: "anna.meyer@example.com".into(), phone: "+49 151 1234567".into() };
+        let customer = Customer {
+            name: "Anna Meyer".into(),
+            email: "anna.meyer@example.com".into(),
+            phone: "+49 151 1234567".into(),
+        };
         let vars = Vars::new(&mut rng, &customer, &TOPICS[0], BERLIN, 3);
         let mut check = |text: &str, want: SentimentLabel| {
             let text = vars.fill(text, "for two days");

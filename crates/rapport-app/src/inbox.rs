@@ -72,7 +72,12 @@ impl App {
     }
 
     #[tracing::instrument(skip_all, fields(conversation = %id))]
-    pub async fn change_status(&self, actor: &Actor, id: ConversationId, to: Status) -> Result<ConversationSummary, AppError> {
+    pub async fn change_status(
+        &self,
+        actor: &Actor,
+        id: ConversationId,
+        to: Status,
+    ) -> Result<ConversationSummary, AppError> {
         actor.require(Permission::WorkConversations)?;
         Ok(self.db.change_status(id, to, Timestamp::now()).await?)
     }
@@ -92,10 +97,10 @@ impl App {
                 return Err(AppError::Validation("cannot assign to an inactive agent".into()));
             }
         }
-        if let Some(Some(team)) = team {
-            if !self.db.list_teams().await?.iter().any(|t| t.id == team) {
-                return Err(AppError::NotFound("team"));
-            }
+        if let Some(Some(team)) = team
+            && !self.db.list_teams().await?.iter().any(|t| t.id == team)
+        {
+            return Err(AppError::NotFound("team"));
         }
         let update = ConversationUpdate { assignee: Some(agent), team, ..Default::default() };
         Ok(self.db.update_conversation(id, &update, Timestamp::now()).await?)

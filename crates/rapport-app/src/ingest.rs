@@ -70,7 +70,8 @@ impl App {
     pub async fn ingest(&self, actor: &Actor, message: InboundMessage) -> Result<Ingested, AppError> {
         actor.require(Permission::Ingest)?;
         let now = Timestamp::now();
-        let channel_name = parse_channel_name(&message.channel).map_err(|_| AppError::UnknownChannel(message.channel.clone()))?;
+        let channel_name =
+            parse_channel_name(&message.channel).map_err(|_| AppError::UnknownChannel(message.channel.clone()))?;
         let channel = match self.channels.get(&channel_name) {
             Some(channel) => channel,
             None => {
@@ -86,12 +87,13 @@ impl App {
         let text = parse_message_text(&message.text)?;
         let contact_name = parse_person_name(&message.contact.name)?;
         let identities = identities(&message.contact)?;
-        if let Some(id) = &message.external_id {
-            if id.is_empty() || id.len() > MAX_EXTERNAL_ID {
-                return Err(AppError::Validation(format!("external_id must have 1 to {MAX_EXTERNAL_ID} bytes")));
-            }
+        if let Some(id) = &message.external_id
+            && (id.is_empty() || id.len() > MAX_EXTERNAL_ID)
+        {
+            return Err(AppError::Validation(format!("external_id must have 1 to {MAX_EXTERNAL_ID} bytes")));
         }
-        let subject = message.subject.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| s.chars().take(200).collect());
+        let subject =
+            message.subject.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| s.chars().take(200).collect());
         // A sender's clock may run ahead; a message is never dated after it arrived.
         let sent_at = message.sent_at.map_or(now, |t| t.min(now));
         let analysis = self.engine.analyze_customer(&text);

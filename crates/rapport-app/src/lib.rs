@@ -2,19 +2,19 @@
 //! The web layer and the CLI call these; they never reach into storage for a business decision.
 
 pub mod access;
-pub mod cache;
 pub mod auth;
+pub mod cache;
 pub mod demo;
 pub mod error;
-pub mod ingest;
 pub mod inbox;
+pub mod ingest;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use rapport_analysis::Engine;
-use rapport_domain::{ApiToken, Channel, ChannelKind};
 use rapport_domain::channel::DEFAULT_API_CHANNEL;
+use rapport_domain::{ApiToken, Channel, ChannelKind};
 use rapport_storage::{ChannelStore, Db};
 
 pub use access::{Actor, Permission};

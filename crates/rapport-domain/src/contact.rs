@@ -63,9 +63,7 @@ impl Identity {
     pub fn phone(raw: &str) -> Result<Self, ParseError> {
         let trimmed = raw.trim();
         let digits: String = trimmed.chars().filter(|c| c.is_ascii_digit()).collect();
-        if !(5..=20).contains(&digits.len())
-            || trimmed.chars().any(|c| !(c.is_ascii_digit() || " +-().".contains(c)))
-        {
+        if !(5..=20).contains(&digits.len()) || trimmed.chars().any(|c| !(c.is_ascii_digit() || " +-().".contains(c))) {
             return Err(ParseError::invalid("phone", format!("not a phone number: {raw:.40}")));
         }
         let value = if trimmed.starts_with('+') { format!("+{digits}") } else { digits };

@@ -46,10 +46,9 @@ impl Status {
     }
 
     pub fn parse(s: &str) -> Result<Self, ParseError> {
-        Status::ALL
-            .into_iter()
-            .find(|st| st.as_str() == s)
-            .ok_or_else(|| ParseError::invalid("status", format!("unknown status {s:?} (open, pending, resolved, closed)")))
+        Status::ALL.into_iter().find(|st| st.as_str() == s).ok_or_else(|| {
+            ParseError::invalid("status", format!("unknown status {s:?} (open, pending, resolved, closed)"))
+        })
     }
 
     /// The one place that says which status changes are legal.

@@ -81,7 +81,9 @@ impl AgentStore for Db {
     #[tracing::instrument(skip_all)]
     async fn list_agents(&self) -> Result<Vec<Agent>> {
         let rows: Vec<AgentRow> = dispatch!(self, |pool| {
-            sqlx::query_as(concat!("SELECT ", agent_columns!(), " FROM agents ORDER BY name, id")).fetch_all(pool).await?
+            sqlx::query_as(concat!("SELECT ", agent_columns!(), " FROM agents ORDER BY name, id"))
+                .fetch_all(pool)
+                .await?
         });
         rows.into_iter().map(Agent::try_from).collect()
     }
@@ -172,7 +174,11 @@ impl SessionStore for Db {
             .await?
         });
         row.map(|r| {
-            Ok(Session { agent: Agent::try_from(r.agent)?, csrf_token: r.csrf_token, expires_at: from_db(r.expires_at)? })
+            Ok(Session {
+                agent: Agent::try_from(r.agent)?,
+                csrf_token: r.csrf_token,
+                expires_at: from_db(r.expires_at)?,
+            })
         })
         .transpose()
     }
@@ -189,4 +195,3 @@ impl SessionStore for Db {
         })
     }
 }
-

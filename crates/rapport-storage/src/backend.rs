@@ -9,7 +9,6 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use tokio::sync::{mpsc, oneshot};
 
-
 use crate::error::{Result, StorageError};
 use crate::ports::{InboundRecord, IngestOutcome};
 

@@ -46,7 +46,9 @@ impl ChannelStore for Db {
     #[tracing::instrument(skip_all)]
     async fn list_channels(&self) -> Result<Vec<Channel>> {
         let rows: Vec<ChannelRow> =
-            dispatch!(self, |pool| sqlx::query_as(concat!(channel_select!(), " ORDER BY name")).fetch_all(pool).await?);
+            dispatch!(self, |pool| sqlx::query_as(concat!(channel_select!(), " ORDER BY name"))
+                .fetch_all(pool)
+                .await?);
         rows.into_iter().map(Channel::try_from).collect()
     }
 }

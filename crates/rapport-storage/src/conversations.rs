@@ -5,7 +5,9 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::error::{Result, StorageError};
-use crate::ports::{AssigneeFilter, ConversationFilter, ConversationStore, ConversationSummary, ConversationUpdate, Cursor, Page};
+use crate::ports::{
+    AssigneeFilter, ConversationFilter, ConversationStore, ConversationSummary, ConversationUpdate, Cursor, Page,
+};
 use crate::rows::SummaryRow;
 use crate::time::to_db;
 
@@ -13,8 +15,12 @@ use crate::time::to_db;
 pub const MAX_PAGE: u32 = 200;
 
 /// Append the filter, keyset position and order to an inbox query. Generic so both backends share it.
-fn push_filters<DB: sqlx::Database>(qb: &mut QueryBuilder<DB>, f: &ConversationFilter, after: Option<Cursor>, limit: u32)
-where
+fn push_filters<DB: sqlx::Database>(
+    qb: &mut QueryBuilder<DB>,
+    f: &ConversationFilter,
+    after: Option<Cursor>,
+    limit: u32,
+) where
     Uuid: for<'a> Encode<'a, DB> + Type<DB>,
     i64: for<'a> Encode<'a, DB> + Type<DB>,
     &'static str: for<'a> Encode<'a, DB> + Type<DB>,

@@ -43,7 +43,6 @@ macro_rules! write_tx {
     };
 }
 
-
 // SQL fragments as macros so `concat!` can build `&'static str` queries (sqlx only takes static SQL).
 
 macro_rules! contact_columns {

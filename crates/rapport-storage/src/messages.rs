@@ -41,11 +41,10 @@ impl MessageStore for Db {
         let metadata = m.metadata.to_string();
         let preview = preview_of(&m.text);
         write_tx!(self, |tx| {
-            let channel: Option<uuid::Uuid> =
-                sqlx::query_scalar("SELECT channel_id FROM conversations WHERE id = $1")
-                    .bind(m.conversation_id.as_uuid())
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let channel: Option<uuid::Uuid> = sqlx::query_scalar("SELECT channel_id FROM conversations WHERE id = $1")
+                .bind(m.conversation_id.as_uuid())
+                .fetch_optional(&mut *tx)
+                .await?;
             let channel = channel.ok_or(StorageError::NotFound("conversation"))?;
             sqlx::query(
                 "INSERT INTO messages (id, conversation_id, channel_id, direction, author_kind, author_id, text, \
@@ -75,11 +74,13 @@ impl MessageStore for Db {
                 .execute(&mut *tx)
                 .await?;
             } else {
-                sqlx::query("UPDATE conversations SET updated_at = $2, message_count = message_count + 1 WHERE id = $1")
-                    .bind(m.conversation_id.as_uuid())
-                    .bind(at)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "UPDATE conversations SET updated_at = $2, message_count = message_count + 1 WHERE id = $1",
+                )
+                .bind(m.conversation_id.as_uuid())
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
             }
             Ok::<_, StorageError>(())
         })?;

@@ -6,8 +6,8 @@ use std::future::Future;
 use jiff::Timestamp;
 use rapport_domain::{
     Agent, AgentId, ApiToken, Author, Channel, ChannelId, ChannelKind, Contact, ContactId, Conversation,
-    ConversationId, Identity, Message, MessageId, MessageMood, MoodLabel, Priority, Role, Site, SiteId, Status,
-    Team, TeamId,
+    ConversationId, Identity, Message, MessageId, MessageMood, MoodLabel, Priority, Role, Site, SiteId, Status, Team,
+    TeamId,
 };
 use serde::{Deserialize, Serialize};
 

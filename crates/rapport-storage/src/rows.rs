@@ -32,7 +32,6 @@ impl TryFrom<ChannelRow> for Channel {
     }
 }
 
-
 #[derive(sqlx::FromRow)]
 pub(crate) struct ContactRow {
     pub id: Uuid,
@@ -67,7 +66,6 @@ impl TryFrom<IdentityRow> for Identity {
         Ok(Identity { kind: IdentityKind::parse(&r.kind)?, value: r.value })
     }
 }
-
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct ConversationRow {
@@ -141,7 +139,6 @@ impl TryFrom<SummaryRow> for ConversationSummary {
     }
 }
 
-
 #[derive(sqlx::FromRow)]
 pub(crate) struct MessageRow {
     pub id: Uuid,
@@ -197,7 +194,6 @@ pub(crate) fn author_columns(author: &Author) -> (&'static str, Option<Uuid>) {
         Author::System => ("system", None),
     }
 }
-
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct AgentRow {

@@ -9,7 +9,6 @@ pub(crate) fn to_db(t: Timestamp) -> i64 {
     t.as_millisecond()
 }
 
-
 pub(crate) fn from_db(ms: i64) -> Result<Timestamp> {
     Timestamp::from_millisecond(ms).map_err(|e| StorageError::corrupt(format!("timestamp {ms}: {e}")))
 }

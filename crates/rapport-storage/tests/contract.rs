@@ -1,4 +1,5 @@
 //! The storage contract: every behaviour the application relies on, run against SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use jiff::{SignedDuration, Timestamp};
 use rapport_domain::{Author, Channel, ChannelKind, Identity, MessageMood, MoodLabel, Role, Status};
@@ -109,7 +110,13 @@ async fn filters_by_status_mood_channel_and_assignee(db: Db) {
     let chat = db.ensure_channel(ChannelKind::Chat, "chat").await.unwrap();
     let agent = db
         .create_agent(
-            &NewAgent { name: "Dee".into(), email: "dee@desk.test".into(), role: Role::Agent, team_id: None, password_hash: "x".into() },
+            &NewAgent {
+                name: "Dee".into(),
+                email: "dee@desk.test".into(),
+                role: Role::Agent,
+                team_id: None,
+                password_hash: "x".into(),
+            },
             t(0),
         )
         .await
@@ -130,27 +137,48 @@ async fn filters_by_status_mood_channel_and_assignee(db: Db) {
     let ids = |page: Page<ConversationSummary>| page.items.into_iter().map(|s| s.conversation.id).collect::<Vec<_>>();
     let f = |f: ConversationFilter| f;
     assert_eq!(
-        ids(db.list_conversations(&f(ConversationFilter { mood: Some(MoodLabel::Negative), ..Default::default() }), None, 10).await.unwrap()),
-        [angry.conversation_id]
-    );
-    assert_eq!(
-        ids(db.list_conversations(&ConversationFilter { status: Some(Status::Pending), ..Default::default() }, None, 10).await.unwrap()),
-        [calm.conversation_id]
-    );
-    assert_eq!(
-        ids(db.list_conversations(&ConversationFilter { channel_id: Some(api.id), ..Default::default() }, None, 10).await.unwrap()),
+        ids(db
+            .list_conversations(
+                &f(ConversationFilter { mood: Some(MoodLabel::Negative), ..Default::default() }),
+                None,
+                10
+            )
+            .await
+            .unwrap()),
         [angry.conversation_id]
     );
     assert_eq!(
         ids(db
-            .list_conversations(&ConversationFilter { assignee: Some(AssigneeFilter::Agent(agent.id)), ..Default::default() }, None, 10)
+            .list_conversations(&ConversationFilter { status: Some(Status::Pending), ..Default::default() }, None, 10)
             .await
             .unwrap()),
         [calm.conversation_id]
     );
     assert_eq!(
         ids(db
-            .list_conversations(&ConversationFilter { assignee: Some(AssigneeFilter::Unassigned), ..Default::default() }, None, 10)
+            .list_conversations(&ConversationFilter { channel_id: Some(api.id), ..Default::default() }, None, 10)
+            .await
+            .unwrap()),
+        [angry.conversation_id]
+    );
+    assert_eq!(
+        ids(db
+            .list_conversations(
+                &ConversationFilter { assignee: Some(AssigneeFilter::Agent(agent.id)), ..Default::default() },
+                None,
+                10
+            )
+            .await
+            .unwrap()),
+        [calm.conversation_id]
+    );
+    assert_eq!(
+        ids(db
+            .list_conversations(
+                &ConversationFilter { assignee: Some(AssigneeFilter::Unassigned), ..Default::default() },
+                None,
+                10
+            )
             .await
             .unwrap()),
         [angry.conversation_id]
@@ -186,7 +214,13 @@ async fn first_reply_sets_first_response_and_notes_do_not(db: Db) {
     let api = db.ensure_channel(ChannelKind::Api, "api").await.unwrap();
     let agent = db
         .create_agent(
-            &NewAgent { name: "Gil".into(), email: "gil@desk.test".into(), role: Role::Lead, team_id: None, password_hash: "h".into() },
+            &NewAgent {
+                name: "Gil".into(),
+                email: "gil@desk.test".into(),
+                role: Role::Lead,
+                team_id: None,
+                password_hash: "h".into(),
+            },
             t(0),
         )
         .await
@@ -218,7 +252,13 @@ async fn first_reply_sets_first_response_and_notes_do_not(db: Db) {
 }
 
 async fn agents_tokens_and_sessions(db: Db) {
-    let new = NewAgent { name: "Hal".into(), email: "hal@desk.test".into(), role: Role::Admin, team_id: None, password_hash: "hash".into() };
+    let new = NewAgent {
+        name: "Hal".into(),
+        email: "hal@desk.test".into(),
+        role: Role::Admin,
+        team_id: None,
+        password_hash: "hash".into(),
+    };
     let hal = db.create_agent(&new, t(0)).await.unwrap();
     assert!(matches!(db.create_agent(&new, t(0)).await, Err(StorageError::Conflict(_))));
     assert_eq!(db.count_agents().await.unwrap(), 1);

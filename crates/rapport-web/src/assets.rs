@@ -21,10 +21,7 @@ async fn asset(Path(path): Path<String>) -> Response {
     match Assets::get(&path) {
         Some(file) => {
             let mime = file.metadata.mimetype().to_owned();
-            (
-                [(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=3600".to_owned())],
-                file.data,
-            )
+            ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=3600".to_owned())], file.data)
                 .into_response()
         }
         None => StatusCode::NOT_FOUND.into_response(),

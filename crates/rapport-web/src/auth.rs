@@ -30,12 +30,7 @@ fn session_cookie(parts: &Parts) -> Option<String> {
 }
 
 pub fn session_cookie_for(token: String, secure: bool) -> Cookie<'static> {
-    Cookie::build((SESSION_COOKIE, token))
-        .http_only(true)
-        .secure(secure)
-        .same_site(SameSite::Strict)
-        .path("/")
-        .build()
+    Cookie::build((SESSION_COOKIE, token)).http_only(true).secure(secure).same_site(SameSite::Strict).path("/").build()
 }
 
 /// The authenticated caller of an API route.

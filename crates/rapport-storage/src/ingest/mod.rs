@@ -16,12 +16,12 @@ use rapport_domain::{ContactId, ConversationId, IdentityKind, MessageId};
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
+use crate::Db;
 use crate::backend::{Backend, IngestJob, retry};
 use crate::error::{Result, StorageError};
 use crate::messages::preview_of;
 use crate::ports::{InboundRecord, IngestOutcome, IngestStore};
 use crate::time::to_db;
-use crate::Db;
 
 pub(crate) use sqlite::spawn_sqlite_writer;
 
@@ -89,7 +89,11 @@ pub(crate) struct ConversationRow<'a> {
 
 /// The statements an ingest runs, each backend executing the SQL of [`sql`].
 pub(crate) trait IngestOps {
-    fn message_by_external_id(&mut self, channel: Uuid, external_id: &str) -> impl Future<Output = Result<Option<Existing>>>;
+    fn message_by_external_id(
+        &mut self,
+        channel: Uuid,
+        external_id: &str,
+    ) -> impl Future<Output = Result<Option<Existing>>>;
     fn contact_by_identity(&mut self, kind: &'static str, value: &str) -> impl Future<Output = Result<Option<Uuid>>>;
     fn insert_contact(
         &mut self,
@@ -125,17 +129,17 @@ pub(crate) trait IngestOps {
 
 /// Find or create the contact and its active conversation on the channel, then append the message.
 pub(crate) async fn ingest_with<O: IngestOps>(ops: &mut O, rec: &InboundRecord) -> Result<IngestOutcome> {
-    if let Some(external_id) = &rec.external_id {
-        if let Some(existing) = ops.message_by_external_id(rec.channel_id.as_uuid(), external_id).await? {
-            let contact = existing.author_id.ok_or_else(|| StorageError::corrupt("inbound message without author"))?;
-            return Ok(IngestOutcome {
-                conversation_id: ConversationId::from_uuid(existing.conversation_id),
-                message_id: MessageId::from_uuid(existing.message_id),
-                contact_id: ContactId::from_uuid(contact),
-                created: false,
-                new_conversation: false,
-            });
-        }
+    if let Some(external_id) = &rec.external_id
+        && let Some(existing) = ops.message_by_external_id(rec.channel_id.as_uuid(), external_id).await?
+    {
+        let contact = existing.author_id.ok_or_else(|| StorageError::corrupt("inbound message without author"))?;
+        return Ok(IngestOutcome {
+            conversation_id: ConversationId::from_uuid(existing.conversation_id),
+            message_id: MessageId::from_uuid(existing.message_id),
+            contact_id: ContactId::from_uuid(contact),
+            created: false,
+            new_conversation: false,
+        });
     }
 
     let received = to_db(rec.received_at);

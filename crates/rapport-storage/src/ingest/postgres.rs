@@ -22,19 +22,44 @@ impl IngestOps for PgOps<'_> {
         Ok(sqlx::query_scalar(sql::CONTACT_BY_IDENTITY).bind(kind).bind(value).fetch_optional(&mut *self.0).await?)
     }
 
-    async fn insert_contact(&mut self, id: Uuid, name: &str, email: Option<&str>, phone: Option<&str>, at: i64) -> Result<()> {
-        sqlx::query(sql::INSERT_CONTACT).bind(id).bind(name).bind(email).bind(phone).bind(at).execute(&mut *self.0).await?;
+    async fn insert_contact(
+        &mut self,
+        id: Uuid,
+        name: &str,
+        email: Option<&str>,
+        phone: Option<&str>,
+        at: i64,
+    ) -> Result<()> {
+        sqlx::query(sql::INSERT_CONTACT)
+            .bind(id)
+            .bind(name)
+            .bind(email)
+            .bind(phone)
+            .bind(at)
+            .execute(&mut *self.0)
+            .await?;
         Ok(())
     }
 
-    async fn insert_identity(&mut self, kind: &'static str, value: &str, contact: Uuid, at: i64, if_absent: bool) -> Result<()> {
+    async fn insert_identity(
+        &mut self,
+        kind: &'static str,
+        value: &str,
+        contact: Uuid,
+        at: i64,
+        if_absent: bool,
+    ) -> Result<()> {
         let statement = if if_absent { sql::ADD_IDENTITY } else { sql::INSERT_IDENTITY };
         sqlx::query(statement).bind(kind).bind(value).bind(contact).bind(at).execute(&mut *self.0).await?;
         Ok(())
     }
 
     async fn active_conversation(&mut self, contact: Uuid, channel: Uuid) -> Result<Option<Uuid>> {
-        Ok(sqlx::query_scalar(sql::ACTIVE_CONVERSATION).bind(contact).bind(channel).fetch_optional(&mut *self.0).await?)
+        Ok(sqlx::query_scalar(sql::ACTIVE_CONVERSATION)
+            .bind(contact)
+            .bind(channel)
+            .fetch_optional(&mut *self.0)
+            .await?)
     }
 
     async fn insert_conversation(&mut self, c: &ConversationRow<'_>) -> Result<()> {

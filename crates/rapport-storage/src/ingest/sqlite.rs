@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::{ConversationRow, Existing, IngestOps, MessageRow, ingest_with, sql};
 use crate::backend::{INGEST_BATCH, IngestJob};
 use crate::error::{Result, StorageError};
-use crate::ports::{IngestOutcome, InboundRecord};
+use crate::ports::{InboundRecord, IngestOutcome};
 
 /// Start the writer thread for the database file at `path`. It ends when every sender is dropped.
 pub(crate) fn spawn_sqlite_writer(path: PathBuf) -> Result<mpsc::Sender<IngestJob>> {
@@ -137,11 +137,25 @@ impl IngestOps for SqliteOps<'_> {
         optional_uuid(self.0, sql::CONTACT_BY_IDENTITY, &[&kind, &value])
     }
 
-    async fn insert_contact(&mut self, id: Uuid, name: &str, email: Option<&str>, phone: Option<&str>, at: i64) -> Result<()> {
+    async fn insert_contact(
+        &mut self,
+        id: Uuid,
+        name: &str,
+        email: Option<&str>,
+        phone: Option<&str>,
+        at: i64,
+    ) -> Result<()> {
         execute(self.0, sql::INSERT_CONTACT, &[&id, &name, &email, &phone, &at])
     }
 
-    async fn insert_identity(&mut self, kind: &'static str, value: &str, contact: Uuid, at: i64, if_absent: bool) -> Result<()> {
+    async fn insert_identity(
+        &mut self,
+        kind: &'static str,
+        value: &str,
+        contact: Uuid,
+        at: i64,
+        if_absent: bool,
+    ) -> Result<()> {
         let statement = if if_absent { sql::ADD_IDENTITY } else { sql::INSERT_IDENTITY };
         execute(self.0, statement, &[&kind, &value, &contact, &at])
     }

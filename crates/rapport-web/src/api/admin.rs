@@ -1,6 +1,6 @@
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use rapport_app::{AppError, Permission};
 use rapport_domain::{Role, TeamId};
 use serde::{Deserialize, Serialize};
@@ -19,7 +19,10 @@ use crate::error::{ApiResult, Problem};
     responses((status = 200, body = Vec<AgentDto>), (status = 401, body = Problem)),
     security(("bearer" = []))
 )]
-pub async fn list_agents(State(state): State<SharedState>, ApiCaller(actor): ApiCaller) -> ApiResult<Json<Vec<AgentDto>>> {
+pub async fn list_agents(
+    State(state): State<SharedState>,
+    ApiCaller(actor): ApiCaller,
+) -> ApiResult<Json<Vec<AgentDto>>> {
     Ok(Json(state.app.agents(&actor).await?.into_iter().map(AgentDto::from).collect()))
 }
 

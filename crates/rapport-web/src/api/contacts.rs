@@ -1,5 +1,5 @@
-use axum::extract::{Path, State};
 use axum::Json;
+use axum::extract::{Path, State};
 use rapport_domain::ContactId;
 use serde::Deserialize;
 use utoipa::IntoParams;

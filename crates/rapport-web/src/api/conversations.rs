@@ -1,6 +1,6 @@
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::Json;
 use rapport_domain::{AgentId, ConversationId, MoodLabel, Status, TeamId};
 use rapport_storage::{AssigneeFilter, ChannelStore, ConversationFilter, Cursor};
 use serde::Deserialize;
@@ -38,11 +38,7 @@ fn invalid(message: impl Into<String>) -> ApiError {
 }
 
 /// Turn query parameters into a storage filter; shared by the API and the UI inbox.
-pub async fn parse_filter(
-    state: &SharedState,
-    me: Option<AgentId>,
-    q: &ListQuery,
-) -> ApiResult<ConversationFilter> {
+pub async fn parse_filter(state: &SharedState, me: Option<AgentId>, q: &ListQuery) -> ApiResult<ConversationFilter> {
     let nonempty = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
     let mut filter = ConversationFilter::default();
     if let Some(s) = nonempty(&q.status) {
@@ -50,7 +46,8 @@ pub async fn parse_filter(
     }
     if let Some(name) = nonempty(&q.channel) {
         let channel = state.app.db.channel_by_name(&name).await.map_err(rapport_app::AppError::from)?;
-        filter.channel_id = Some(channel.ok_or_else(|| ApiError::from(rapport_app::AppError::UnknownChannel(name)))?.id);
+        filter.channel_id =
+            Some(channel.ok_or_else(|| ApiError::from(rapport_app::AppError::UnknownChannel(name)))?.id);
     }
     if let Some(a) = nonempty(&q.assignee) {
         filter.assignee = Some(match a.as_str() {
@@ -178,10 +175,8 @@ pub async fn assign(
     ApiJson(body): ApiJson<AssignBody>,
 ) -> ApiResult<Json<ConversationDto>> {
     let team = body.team_id.map(|t| t.map(TeamId::from_uuid));
-    let summary = state
-        .app
-        .assign(&actor, ConversationId::from_uuid(id), body.agent_id.map(AgentId::from_uuid), team)
-        .await?;
+    let summary =
+        state.app.assign(&actor, ConversationId::from_uuid(id), body.agent_id.map(AgentId::from_uuid), team).await?;
     Ok(Json(summary.into()))
 }
 

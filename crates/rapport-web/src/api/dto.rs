@@ -174,7 +174,11 @@ impl From<Contact> for ContactDto {
             name: c.name,
             email: c.email,
             phone: c.phone,
-            identities: c.identities.into_iter().map(|i| IdentityDto { kind: i.kind.as_str(), value: i.value }).collect(),
+            identities: c
+                .identities
+                .into_iter()
+                .map(|i| IdentityDto { kind: i.kind.as_str(), value: i.value })
+                .collect(),
             created_at: c.created_at,
         }
     }

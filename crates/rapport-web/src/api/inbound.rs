@@ -1,6 +1,6 @@
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use jiff::Timestamp;
 use rapport_app::ingest::{InboundContact, InboundMessage};
 use serde::{Deserialize, Serialize};
@@ -72,7 +72,10 @@ pub async fn inbound(
     let sent_at = body
         .sent_at
         .as_deref()
-        .map(|s| s.parse::<Timestamp>().map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation", format!("sent_at: {e}"))))
+        .map(|s| {
+            s.parse::<Timestamp>()
+                .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation", format!("sent_at: {e}")))
+        })
         .transpose()?;
     let message = InboundMessage {
         channel: body.channel,

@@ -10,10 +10,10 @@ mod inbound;
 
 use std::sync::{Arc, OnceLock};
 
+use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts};
 use axum::response::IntoResponse;
 use axum::routing::get;
-use axum::Router;
 use utoipa::openapi::OpenApi as OpenApiDoc;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -96,8 +96,5 @@ async fn not_found() -> ApiError {
 
 pub fn router() -> Router<SharedState> {
     let (router, _) = api_routes().split_for_parts();
-    router
-        .route("/openapi.json", get(openapi_json))
-        .fallback(not_found)
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+    router.route("/openapi.json", get(openapi_json)).fallback(not_found).layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }

@@ -107,7 +107,12 @@ pub struct CsrfForm {
     csrf: String,
 }
 
-pub async fn logout(State(state): State<SharedState>, session: UiSession, jar: CookieJar, Form(form): Form<CsrfForm>) -> Response {
+pub async fn logout(
+    State(state): State<SharedState>,
+    session: UiSession,
+    jar: CookieJar,
+    Form(form): Form<CsrfForm>,
+) -> Response {
     if let Err(e) = session.check_csrf(&form.csrf) {
         return error_page(e);
     }
@@ -160,7 +165,9 @@ pub async fn setup(State(state): State<SharedState>, jar: CookieJar, Form(form):
         Err(e) => return error_page(e),
     }
     match state.app.login(&form.email, &form.password).await {
-        Ok(session) => (jar.add(session_cookie_for(session.token, state.secure_cookies)), see_other("/inbox")).into_response(),
+        Ok(session) => {
+            (jar.add(session_cookie_for(session.token, state.secure_cookies)), see_other("/inbox")).into_response()
+        }
         Err(e) => error_page(e),
     }
 }
@@ -209,7 +216,11 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
-async fn inbox_data(state: &SharedState, session: &UiSession, q: &ListQuery) -> Result<(Vec<Row>, Option<String>), Response> {
+async fn inbox_data(
+    state: &SharedState,
+    session: &UiSession,
+    q: &ListQuery,
+) -> Result<(Vec<Row>, Option<String>), Response> {
     let filter = parse_filter(state, session.actor.agent_id(), q).await.map_err(|e| e.into_response())?;
     let cursor = parse_cursor(q.cursor.as_deref()).map_err(|e| e.into_response())?;
     let page = state
@@ -283,7 +294,11 @@ struct MessagesPartial {
     messages: Vec<MessageView>,
 }
 
-async fn message_views(state: &SharedState, session: &UiSession, id: ConversationId) -> Result<(Vec<MessageView>, rapport_app::inbox::ConversationDetail), AppError> {
+async fn message_views(
+    state: &SharedState,
+    session: &UiSession,
+    id: ConversationId,
+) -> Result<(Vec<MessageView>, rapport_app::inbox::ConversationDetail), AppError> {
     let detail = state.app.conversation_detail(&session.actor, id).await?;
     let agents = state.app.agents(&session.actor).await?;
     let agent_name = |m: &rapport_domain::Message| match m.author {
@@ -306,7 +321,8 @@ pub async fn conversation(State(state): State<SharedState>, session: UiSession, 
     };
     let now = Timestamp::now();
     let c = &detail.summary.conversation;
-    let transitions = Status::ALL.into_iter().filter(|to| c.status.transition(*to).is_ok()).map(|s| s.as_str()).collect();
+    let transitions =
+        Status::ALL.into_iter().filter(|to| c.status.transition(*to).is_ok()).map(|s| s.as_str()).collect();
     render(&ConversationPage {
         me: session.agent_name().to_owned(),
         csrf: session.csrf.clone(),
@@ -325,7 +341,11 @@ pub async fn conversation(State(state): State<SharedState>, session: UiSession, 
     })
 }
 
-pub async fn conversation_messages(State(state): State<SharedState>, session: UiSession, Path(id): Path<Uuid>) -> Response {
+pub async fn conversation_messages(
+    State(state): State<SharedState>,
+    session: UiSession,
+    Path(id): Path<Uuid>,
+) -> Response {
     match message_views(&state, &session, ConversationId::from_uuid(id)).await {
         Ok((messages, _)) => render(&MessagesPartial { messages }),
         Err(e) => error_page(e),
@@ -340,7 +360,12 @@ pub struct ReplyForm {
     kind: Option<String>,
 }
 
-pub async fn reply(State(state): State<SharedState>, session: UiSession, Path(id): Path<Uuid>, Form(form): Form<ReplyForm>) -> Response {
+pub async fn reply(
+    State(state): State<SharedState>,
+    session: UiSession,
+    Path(id): Path<Uuid>,
+    Form(form): Form<ReplyForm>,
+) -> Response {
     if let Err(e) = session.check_csrf(&form.csrf) {
         return error_page(e);
     }
@@ -357,7 +382,12 @@ pub struct StatusForm {
     status: String,
 }
 
-pub async fn set_status(State(state): State<SharedState>, session: UiSession, Path(id): Path<Uuid>, Form(form): Form<StatusForm>) -> Response {
+pub async fn set_status(
+    State(state): State<SharedState>,
+    session: UiSession,
+    Path(id): Path<Uuid>,
+    Form(form): Form<StatusForm>,
+) -> Response {
     if let Err(e) = session.check_csrf(&form.csrf) {
         return error_page(e);
     }
@@ -378,7 +408,12 @@ pub struct AssignForm {
     agent: String,
 }
 
-pub async fn assign(State(state): State<SharedState>, session: UiSession, Path(id): Path<Uuid>, Form(form): Form<AssignForm>) -> Response {
+pub async fn assign(
+    State(state): State<SharedState>,
+    session: UiSession,
+    Path(id): Path<Uuid>,
+    Form(form): Form<AssignForm>,
+) -> Response {
     if let Err(e) = session.check_csrf(&form.csrf) {
         return error_page(e);
     }

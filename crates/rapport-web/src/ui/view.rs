@@ -96,7 +96,8 @@ impl MessageView {
                     .collect()
             })
             .unwrap_or_default();
-        let evidence_title = evidence.iter().map(|e| format!("“{}” {} ({})", e.text, e.weight, e.note)).collect::<Vec<_>>().join("; ");
+        let evidence_title =
+            evidence.iter().map(|e| format!("“{}” {} ({})", e.text, e.weight, e.note)).collect::<Vec<_>>().join("; ");
         let (kind, author) = match m.direction {
             Direction::Inbound => ("inbound", contact_name.to_owned()),
             Direction::Outbound => ("outbound", agent_name(m)),
