@@ -148,14 +148,21 @@ impl Conversation {
     }
 }
 
-/// The subject a conversation gets from its first message when none is given.
+/// The subject a conversation gets from its first message when none is given: the first sentence
+/// of the first line, cut at a word boundary near 60 characters.
 pub fn subject_from_text(text: &str) -> String {
+    const MAX: usize = 60;
     let line = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
-    let mut subject: String = line.chars().take(80).collect();
-    if line.chars().count() > 80 {
-        subject.push('…');
+    let sentence = line
+        .char_indices()
+        .find(|&(i, c)| matches!(c, '.' | '!' | '?') && i >= 12 && line[i + c.len_utf8()..].starts_with(' '))
+        .map_or(line, |(i, c)| &line[..i + c.len_utf8()]);
+    if sentence.chars().count() <= MAX {
+        return sentence.to_owned();
     }
-    subject
+    let cut: String = sentence.chars().take(MAX).collect();
+    let at_word = cut.rfind(' ').filter(|&i| i >= MAX / 2).map_or(cut.as_str(), |i| &cut[..i]);
+    format!("{}…", at_word.trim_end_matches([',', ';', ':', ' ']))
 }
 
 #[cfg(test)]
@@ -193,9 +200,16 @@ mod tests {
     }
 
     #[test]
-    fn subject_is_first_nonempty_line_truncated() {
+    fn subject_is_the_first_sentence_cut_at_a_word() {
         assert_eq!(subject_from_text("\n  Where is my parcel?\nmore"), "Where is my parcel?");
-        let long = "x".repeat(100);
-        assert_eq!(subject_from_text(&long).chars().count(), 81);
+        assert_eq!(
+            subject_from_text("Where is my order #955867?! The tracking hasn't moved."),
+            "Where is my order #955867?!"
+        );
+        let long = "word ".repeat(30);
+        let subject = subject_from_text(&long);
+        assert!(subject.ends_with("word…"), "{subject}");
+        assert!(subject.chars().count() <= 61);
+        assert_eq!(subject_from_text(&"x".repeat(100)).chars().count(), 61);
     }
 }

@@ -85,6 +85,28 @@ async fn concurrent_first_messages_from_one_customer_make_one_contact(db: Db) {
     assert_eq!(page.items[0].conversation.message_count, 12);
 }
 
+async fn one_bad_message_does_not_take_down_the_others_sent_with_it(db: Db) {
+    let api = db.ensure_channel(ChannelKind::Api, "api").await.unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..16 {
+        let db = db.clone();
+        let mut rec = inbound(&api, "Q", &format!("q{i}@example.com"), "hello", t(i));
+        if i == 7 {
+            rec.channel_id = rapport_domain::ChannelId::new(); // no such channel: violates a foreign key
+        }
+        tasks.push(tokio::spawn(async move { db.ingest(rec).await }));
+    }
+    let mut failed = 0;
+    for task in tasks {
+        if task.await.unwrap().is_err() {
+            failed += 1;
+        }
+    }
+    assert_eq!(failed, 1);
+    let page = db.list_conversations(&ConversationFilter::default(), None, 50).await.unwrap();
+    assert_eq!(page.items.len(), 15, "every good message is stored");
+}
+
 async fn inbox_pages_by_cursor_without_gaps_or_repeats(db: Db) {
     let api = db.ensure_channel(ChannelKind::Api, "api").await.unwrap();
     for i in 0..7 {
@@ -340,6 +362,7 @@ contract_on_both!(
     agents_tokens_and_sessions,
     contacts_are_found_by_search_and_identity,
     channels_teams_and_sites_are_created_once,
+    one_bad_message_does_not_take_down_the_others_sent_with_it,
 );
 
 #[tokio::test]

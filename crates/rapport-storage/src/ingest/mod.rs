@@ -3,8 +3,8 @@
 //! The decision logic (`ingest_with`) is written once against [`IngestOps`], the handful of
 //! statements it needs. PostgreSQL runs it in one transaction per request on the pool (the server's
 //! WAL groups the commits). SQLite runs it on a dedicated writer thread that commits up to
-//! `INGEST_BATCH` queued messages per fsync (group commit), each in its own savepoint so one bad
-//! message cannot take the others down. That thread drives SQLite directly (rusqlite) because a
+//! `INGEST_BATCH` queued messages per fsync (group commit); a batch that fails is retried message by
+//! message, so one bad message cannot take the others down. That thread drives SQLite directly (rusqlite) because a
 //! per-statement hop to sqlx's worker thread cost more than the statements themselves.
 
 mod postgres;

@@ -29,7 +29,7 @@ fn open(path: &PathBuf) -> Result<Connection> {
     connection.pragma_update(None, "journal_mode", "WAL")?;
     connection.pragma_update(None, "synchronous", "FULL")?;
     connection.pragma_update(None, "foreign_keys", "ON")?;
-    // Each message runs in a savepoint; its statement journal must not become a temp file per batch.
+    // Statement journals stay in memory instead of becoming a temp file per batch.
     connection.pragma_update(None, "temp_store", "MEMORY")?;
     connection.pragma_update(None, "cache_size", "-16000")?;
     connection.set_prepared_statement_cache_capacity(32);
@@ -59,23 +59,30 @@ fn writer_loop(mut connection: Connection, mut queue: mpsc::Receiver<IngestJob>)
     }
 }
 
+/// Commit the whole batch in one transaction. Failures are rare (the writer is alone, so no races),
+/// so instead of a savepoint per message, which copies every touched page, a failing batch is rolled
+/// back and its messages are retried one transaction each: only the bad one fails.
 fn commit_batch(connection: &mut Connection, records: &[&InboundRecord]) -> Result<Vec<Result<IngestOutcome>>> {
-    let mut tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    match commit_all(connection, records) {
+        Ok(outcomes) => Ok(outcomes.into_iter().map(Ok).collect()),
+        Err(e) if records.len() > 1 => {
+            tracing::warn!(error = %e, messages = records.len(), "ingest batch failed; storing its messages one by one");
+            Ok(records.iter().map(|record| commit_all(connection, &[*record]).and_then(single)).collect())
+        }
+        Err(e) => Ok(vec![Err(e)]),
+    }
+}
+
+fn single(mut outcomes: Vec<IngestOutcome>) -> Result<IngestOutcome> {
+    outcomes.pop().ok_or_else(|| StorageError::corrupt("empty ingest batch"))
+}
+
+fn commit_all(connection: &mut Connection, records: &[&InboundRecord]) -> Result<Vec<IngestOutcome>> {
+    let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let mut outcomes = Vec::with_capacity(records.len());
     for record in records {
-        let mut savepoint = tx.savepoint()?;
-        // The ops run no real async work: every statement completes synchronously on this thread.
-        let outcome = futures::executor::block_on(ingest_with(&mut SqliteOps(&savepoint), record));
-        match outcome {
-            Ok(outcome) => {
-                savepoint.commit()?;
-                outcomes.push(Ok(outcome));
-            }
-            Err(e) => {
-                savepoint.rollback()?;
-                outcomes.push(Err(e));
-            }
-        }
+        // The ops do no real async work: every statement completes synchronously on this thread.
+        outcomes.push(futures::executor::block_on(ingest_with(&mut SqliteOps(&tx), record))?);
     }
     tx.commit()?;
     Ok(outcomes)

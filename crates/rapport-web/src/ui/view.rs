@@ -48,11 +48,15 @@ pub struct Row {
 impl Row {
     pub fn of(s: &ConversationSummary, now: Timestamp) -> Row {
         let c = &s.conversation;
+        // A subject made from the first message repeats it: show the preview only when it adds something.
+        let stem = c.subject.trim_end_matches('…');
+        let preview =
+            if s.preview.starts_with(stem) && c.message_count <= 1 { String::new() } else { s.preview.clone() };
         Row {
             id: c.id.to_string(),
             contact: s.contact_name.clone(),
             subject: c.subject.clone(),
-            preview: s.preview.clone(),
+            preview,
             channel: s.channel_name.clone(),
             status: c.status.as_str(),
             assignee: s.assignee_name.clone().unwrap_or_default(),
