@@ -16,6 +16,9 @@ use crate::{Actor, App, AppError, Permission};
 /// How long a UI login lasts.
 pub const SESSION_LIFETIME: SignedDuration = SignedDuration::from_hours(12);
 pub const MIN_PASSWORD_LEN: usize = 10;
+/// After this many wrong passwords for one email, logins for it are refused for `LOCKOUT`.
+pub const MAX_FAILED_LOGINS: u32 = 5;
+pub const LOCKOUT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 const TOKEN_PREFIX: &str = "rpt_";
 
 /// A new session's secrets, handed to the browser once.
@@ -119,13 +122,23 @@ impl App {
 
     pub async fn login(&self, email: &str, password: &str) -> Result<NewSession, AppError> {
         let email = email.trim().to_lowercase();
+        let failures = self.login_failures.get(&email).unwrap_or(0);
+        if failures >= MAX_FAILED_LOGINS {
+            tracing::warn!("login refused: too many failed attempts");
+            return Err(AppError::RateLimited(LOCKOUT.as_secs() / 60));
+        }
         let found = self.db.agent_credentials(&email).await?;
         let (agent, hash) = match found {
             Some((agent, hash)) if agent.active => (Some(agent), hash),
             _ => (None, decoy_hash().to_owned()),
         };
         let valid = verify_password(password, &hash);
-        let agent = agent.filter(|_| valid).ok_or(AppError::Unauthorized)?;
+        let Some(agent) = agent.filter(|_| valid) else {
+            // The window restarts with each failure: a guesser stays locked out while they keep trying.
+            self.login_failures.insert(email, failures + 1);
+            return Err(AppError::Unauthorized);
+        };
+        self.login_failures.remove(&email);
         let token = random_secret();
         let csrf_token = random_secret();
         let now = Timestamp::now();

@@ -13,6 +13,7 @@ pub enum ErrorCode {
     InvalidTransition,
     Conflict,
     SetupRequired,
+    RateLimited,
     Internal,
 }
 
@@ -27,6 +28,7 @@ impl ErrorCode {
             ErrorCode::InvalidTransition => "invalid_transition",
             ErrorCode::Conflict => "conflict",
             ErrorCode::SetupRequired => "setup_required",
+            ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Internal => "internal",
         }
     }
@@ -50,6 +52,8 @@ pub enum AppError {
     Conflict(String),
     #[error("the first administrator has not been created yet")]
     SetupRequired,
+    #[error("too many failed attempts; try again in {0} minutes")]
+    RateLimited(u64),
     #[error("storage: {0}")]
     Storage(StorageError),
     #[error("{0}")]
@@ -67,6 +71,7 @@ impl AppError {
             AppError::InvalidTransition(_) => ErrorCode::InvalidTransition,
             AppError::Conflict(_) => ErrorCode::Conflict,
             AppError::SetupRequired => ErrorCode::SetupRequired,
+            AppError::RateLimited(_) => ErrorCode::RateLimited,
             AppError::Storage(_) | AppError::Internal(_) => ErrorCode::Internal,
         }
     }

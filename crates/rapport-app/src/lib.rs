@@ -28,6 +28,8 @@ pub struct App {
     pub(crate) tokens: cache::TtlCache<String, ApiToken>,
     /// Channel name → channel, for the same reason on ingest.
     pub(crate) channels: cache::TtlCache<String, Channel>,
+    /// Failed logins per email, to slow down password guessing.
+    pub(crate) login_failures: cache::TtlCache<String, u32>,
 }
 
 /// How long a cached token or channel is trusted; a token revoked on another node stops working
@@ -43,6 +45,7 @@ impl App {
             engine: Arc::new(Engine::new()),
             tokens: cache::TtlCache::new(LOOKUP_TTL, 10_000),
             channels: cache::TtlCache::new(LOOKUP_TTL, 1_000),
+            login_failures: cache::TtlCache::new(auth::LOCKOUT, 100_000),
         }))
     }
 }

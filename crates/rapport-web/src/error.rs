@@ -37,6 +37,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::Validation | ErrorCode::UnknownChannel => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::InvalidTransition | ErrorCode::Conflict => StatusCode::CONFLICT,
         ErrorCode::SetupRequired => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

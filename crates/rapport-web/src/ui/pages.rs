@@ -92,10 +92,14 @@ pub async fn login(State(state): State<SharedState>, jar: CookieJar, Form(form):
             let jar = jar.add(session_cookie_for(session.token, state.secure_cookies));
             (jar, see_other("/inbox")).into_response()
         }
-        Err(AppError::Unauthorized) => {
-            let page = LoginPage { csrf: form.csrf, email: form.email, error: Some("Wrong email or password.".into()) };
+        Err(e @ (AppError::Unauthorized | AppError::RateLimited(_))) => {
+            let (status, message) = match e {
+                AppError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, e.to_string()),
+                _ => (StatusCode::UNAUTHORIZED, "Wrong email or password.".to_owned()),
+            };
+            let page = LoginPage { csrf: form.csrf, email: form.email, error: Some(message) };
             let mut response = render(&page);
-            *response.status_mut() = StatusCode::UNAUTHORIZED;
+            *response.status_mut() = status;
             response
         }
         Err(e) => error_page(e),

@@ -131,3 +131,20 @@ async fn forms_without_the_session_csrf_token_are_refused() {
     let page = app.http.get(app.url(&format!("/conversations/{id}"))).send().await.expect("req").text().await.expect("html");
     assert!(page.contains("Hello Bo, how can I help?"));
 }
+
+#[tokio::test]
+async fn repeated_wrong_passwords_lock_the_account_for_a_while() {
+    let app = spawn_app().await;
+    app.app.create_agent("Ann Agent", "ann@desk.test", Role::Agent, None, "correct password").await.expect("agent");
+    let page = app.http.get(app.url("/login")).send().await.expect("req").text().await.expect("html");
+    let csrf = hidden_csrf(&page);
+    let attempt = |password: &'static str| {
+        app.http.post(app.url("/login")).form(&[("email", "ann@desk.test"), ("password", password), ("csrf", &csrf)]).send()
+    };
+    for _ in 0..5 {
+        assert_eq!(attempt("guess").await.expect("req").status(), StatusCode::UNAUTHORIZED);
+    }
+    let locked = attempt("correct password").await.expect("req");
+    assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS, "even the right password waits out the lockout");
+    assert!(locked.text().await.expect("html").contains("too many failed attempts"));
+}
