@@ -12,7 +12,11 @@ use rapport_storage::Db;
 use crate::config::{self, Config, Overrides};
 
 #[derive(Parser, Debug)]
-#[command(name = "rapport", version, about = "Rapport — the customer-service desk that catches failures before the customer walks away")]
+#[command(
+    name = "rapport",
+    version,
+    about = "Rapport — the customer-service desk that catches failures before the customer walks away"
+)]
 pub struct Cli {
     /// Configuration file (read when it exists).
     #[arg(long, global = true, default_value = "rapport.toml", env = "RAPPORT_CONFIG")]

@@ -22,7 +22,10 @@ pub async fn run(config: Config, args: ServeArgs) -> anyhow::Result<()> {
     if args.demo {
         let summary = demo::load_demo(&app).await.context("loading the demo workspace")?;
         if summary.created {
-            println!("demo workspace loaded: {} agents, {} conversations, {} messages", summary.agents, summary.conversations, summary.messages);
+            println!(
+                "demo workspace loaded: {} agents, {} conversations, {} messages",
+                summary.agents, summary.conversations, summary.messages
+            );
         } else {
             println!("demo workspace already present ({} conversations)", summary.conversations);
         }

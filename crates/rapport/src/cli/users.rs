@@ -72,7 +72,11 @@ pub async fn token(config: Config, command: TokenCommand) -> anyhow::Result<()> 
             let role = Role::parse(&role)?;
             let app = App::new(open_db(&config, true).await?).await?;
             let (token, secret) = app.create_token(&name, role).await?;
-            eprintln!("created token {:?} with role {} — store it now, it is not shown again:", token.name, token.role.as_str());
+            eprintln!(
+                "created token {:?} with role {} — store it now, it is not shown again:",
+                token.name,
+                token.role.as_str()
+            );
             println!("{secret}");
             app.db.close().await;
             Ok(())

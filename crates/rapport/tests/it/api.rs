@@ -101,7 +101,8 @@ async fn agents_cannot_reach_admin_routes_and_admins_can() {
     let app = spawn_app().await;
     let agent = app.token(Role::Agent).await;
     let admin = app.token(Role::Admin).await;
-    let new_agent = json!({"name": "Nia", "email": "nia@desk.test", "role": "agent", "password": "long enough password"});
+    let new_agent =
+        json!({"name": "Nia", "email": "nia@desk.test", "role": "agent", "password": "long enough password"});
     let (status, body) = post(&app, &agent, "/api/v1/agents", &new_agent).await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")));
     let (status, _) = post(&app, &agent, "/api/v1/tokens", &json!({"name": "x", "role": "admin"})).await;
@@ -201,10 +202,13 @@ async fn reply_note_and_contact_views_work_through_the_api() {
     assert_eq!(first["contact_id"], second["contact_id"]);
     let id = first["conversation_id"].as_str().expect("id");
 
-    let (status, reply) = post(&app, &token, &format!("/api/v1/conversations/{id}/reply"), &json!({"text": "Sorry Maria, I am on it."})).await;
+    let (status, reply) =
+        post(&app, &token, &format!("/api/v1/conversations/{id}/reply"), &json!({"text": "Sorry Maria, I am on it."}))
+            .await;
     assert_eq!(status, StatusCode::CREATED, "{reply}");
     assert_eq!(reply["direction"], "outbound");
-    let (status, note) = post(&app, &token, &format!("/api/v1/conversations/{id}/notes"), &json!({"text": "carrier says Friday"})).await;
+    let (status, note) =
+        post(&app, &token, &format!("/api/v1/conversations/{id}/notes"), &json!({"text": "carrier says Friday"})).await;
     assert_eq!((status, note["direction"].as_str()), (StatusCode::CREATED, Some("note")));
     let (status, assigned) = post(
         &app,
@@ -232,12 +236,14 @@ async fn reply_note_and_contact_views_work_through_the_api() {
 #[tokio::test]
 async fn agents_may_take_a_conversation_but_not_give_it_to_others() {
     let app = spawn_app().await;
-    let lead = app.app.create_agent("Lou", "lou@desk.test", Role::Lead, None, "long enough password").await.expect("lead");
+    let lead =
+        app.app.create_agent("Lou", "lou@desk.test", Role::Lead, None, "long enough password").await.expect("lead");
     let token = app.token(Role::Agent).await;
     let (_, created) = post(&app, &token, "/api/v1/inbound", &complaint(None)).await;
     let id = created["conversation_id"].as_str().expect("id");
     let (status, body) =
-        post(&app, &token, &format!("/api/v1/conversations/{id}/assign"), &json!({"agent_id": lead.id.to_string()})).await;
+        post(&app, &token, &format!("/api/v1/conversations/{id}/assign"), &json!({"agent_id": lead.id.to_string()}))
+            .await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")));
 }
 
@@ -265,9 +271,60 @@ async fn health_and_openapi_are_served() {
     let app = spawn_app().await;
     let health: Value = app.http.get(app.url("/healthz")).send().await.expect("req").json().await.expect("json");
     assert_eq!(health, json!({"status": "ok"}));
-    let doc: Value = app.http.get(app.url("/api/v1/openapi.json")).send().await.expect("req").json().await.expect("json");
+    let doc: Value =
+        app.http.get(app.url("/api/v1/openapi.json")).send().await.expect("req").json().await.expect("json");
     assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
-    for path in ["/inbound", "/conversations", "/conversations/{id}", "/conversations/{id}/reply", "/contacts/{id}/conversations"] {
+    for path in [
+        "/inbound",
+        "/conversations",
+        "/conversations/{id}",
+        "/conversations/{id}/reply",
+        "/contacts/{id}/conversations",
+    ] {
         assert!(doc["paths"][path].is_object(), "{path} is documented");
+    }
+}
+
+/// Mangled bodies of every shape: the answer is a coded 4xx or a stored message, never a 5xx.
+#[tokio::test]
+async fn mangled_inbound_bodies_never_cause_a_server_error() {
+    use rand::{Rng, SeedableRng};
+    let app = spawn_app().await;
+    let token = app.token(Role::Agent).await;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    let odd_values = [
+        json!(null),
+        json!(0),
+        json!(-1.5e308),
+        json!(true),
+        json!([]),
+        json!({}),
+        json!(""),
+        json!("   "),
+        json!("\u{0}\u{7}"),
+        json!("😡😡😡 sooo BAD!!!"),
+        json!("x".repeat(70_000)),
+        json!("not-a-date"),
+        json!("2026-13-45T99:99:99Z"),
+        json!("@"),
+        json!("+++"),
+    ];
+    let fields = ["channel", "text", "external_id", "sent_at", "subject", "metadata", "contact", "extra"];
+    let contact_fields = ["name", "email", "phone", "handle", "nickname"];
+    for round in 0..300 {
+        let mut body = complaint(Some(&format!("fuzz-{round}")));
+        for _ in 0..rng.gen_range(1..4) {
+            let value = odd_values[rng.gen_range(0..odd_values.len())].clone();
+            if rng.gen_bool(0.3) && body["contact"].is_object() {
+                body["contact"][contact_fields[rng.gen_range(0..contact_fields.len())]] = value;
+            } else {
+                body[fields[rng.gen_range(0..fields.len())]] = value;
+            }
+        }
+        let (status, answer) = post(&app, &token, "/api/v1/inbound", &body).await;
+        assert!(status.is_client_error() || status == StatusCode::CREATED, "{status} for {body:.300}");
+        if status.is_client_error() {
+            assert!(answer["code"].is_string(), "a 4xx carries a code: {answer}");
+        }
     }
 }

@@ -136,7 +136,10 @@ async fn console_errors(client: &Client, driver_url: &str) -> Vec<String> {
 async fn agent_logs_in_opens_a_conversation_from_the_inbox_and_replies() {
     let required = std::env::var("RAPPORT_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
     let Some(chromedriver) = find_on_path(&["chromedriver"]) else {
-        assert!(!required, "RAPPORT_REQUIRE_BROWSER=1 but chromedriver is not on PATH (apt-get install chromium-driver)");
+        assert!(
+            !required,
+            "RAPPORT_REQUIRE_BROWSER=1 but chromedriver is not on PATH (apt-get install chromium-driver)"
+        );
         eprintln!("skipping browser test: chromedriver not found");
         return;
     };
@@ -193,8 +196,20 @@ async fn scenario(client: Client, base: String, driver_url: String) {
     client.goto(&format!("{base}/")).await.expect("goto /");
     wait_for_path(&client, "/login", |p| p == "/login").await;
     errors.extend(console_errors(&client, &driver_url).await);
-    client.find(Locator::Css("input[name=email]")).await.expect("email field").send_keys(DEMO_ADMIN_EMAIL).await.expect("type");
-    client.find(Locator::Css("input[name=password]")).await.expect("password field").send_keys(DEMO_PASSWORD).await.expect("type");
+    client
+        .find(Locator::Css("input[name=email]"))
+        .await
+        .expect("email field")
+        .send_keys(DEMO_ADMIN_EMAIL)
+        .await
+        .expect("type");
+    client
+        .find(Locator::Css("input[name=password]"))
+        .await
+        .expect("password field")
+        .send_keys(DEMO_PASSWORD)
+        .await
+        .expect("type");
     client.find(Locator::Css("form button[type=submit]")).await.expect("log in button").click().await.expect("click");
 
     // The inbox: conversations with the customer's mood.
@@ -206,11 +221,8 @@ async fn scenario(client: Client, base: String, driver_url: String) {
     assert!(moods.len() >= subjects.len() / 2, "most rows show a mood badge: {moods:?}");
     assert!(moods.iter().all(|m| ["negative", "neutral", "positive"].contains(&m.as_str())), "{moods:?}");
     assert!(moods.iter().any(|m| m == "negative"), "the demo has upset customers: {moods:?}");
-    let badge_colour = js(
-        &client,
-        "return getComputedStyle(document.querySelector('tr.row .mood')).backgroundColor;",
-    )
-    .await;
+    let badge_colour =
+        js(&client, "return getComputedStyle(document.querySelector('tr.row .mood')).backgroundColor;").await;
     assert_ne!(badge_colour, json!("rgba(0, 0, 0, 0)"), "mood badges are styled (app.css loaded)");
 
     let png = client.screenshot().await.expect("screenshot");
@@ -239,9 +251,15 @@ async fn scenario(client: Client, base: String, driver_url: String) {
     let customer_moods = texts(&client, "article.msg-inbound header .mood").await;
     let customer_messages = texts(&client, "article.msg-inbound").await;
     assert!(!customer_messages.is_empty(), "the conversation starts with the customer");
-    assert_eq!(customer_moods.len(), customer_messages.len(), "every customer message shows its mood: {customer_moods:?}");
+    assert_eq!(
+        customer_moods.len(),
+        customer_messages.len(),
+        "every customer message shows its mood: {customer_moods:?}"
+    );
     assert!(
-        customer_moods.iter().all(|m| m.starts_with("negative") || m.starts_with("neutral") || m.starts_with("positive")),
+        customer_moods
+            .iter()
+            .all(|m| m.starts_with("negative") || m.starts_with("neutral") || m.starts_with("positive")),
         "{customer_moods:?}"
     );
     errors.extend(console_errors(&client, &driver_url).await);
@@ -249,7 +267,13 @@ async fn scenario(client: Client, base: String, driver_url: String) {
     // Reply; the page comes back with the reply in the thread.
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock").as_nanos();
     let reply = format!("Thanks for your patience, I have sorted this out for you. (browser test {nanos})");
-    client.find(Locator::Css("textarea#reply-text")).await.expect("reply box").send_keys(&reply).await.expect("type reply");
+    client
+        .find(Locator::Css("textarea#reply-text"))
+        .await
+        .expect("reply box")
+        .send_keys(&reply)
+        .await
+        .expect("type reply");
     // Mark this document, so that we know when the browser has followed the redirect to a new one
     // (the live refresh could show the reply on the old page too).
     js(&client, "window.rapportBeforeReply = true; return null;").await;

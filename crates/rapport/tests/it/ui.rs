@@ -118,7 +118,8 @@ async fn forms_without_the_session_csrf_token_are_refused() {
         .await
         .expect("req");
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    let page = app.http.get(app.url(&format!("/conversations/{id}"))).send().await.expect("req").text().await.expect("html");
+    let page =
+        app.http.get(app.url(&format!("/conversations/{id}"))).send().await.expect("req").text().await.expect("html");
     let session_csrf = hidden_csrf(&page);
     let response = app
         .http
@@ -128,7 +129,8 @@ async fn forms_without_the_session_csrf_token_are_refused() {
         .await
         .expect("req");
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let page = app.http.get(app.url(&format!("/conversations/{id}"))).send().await.expect("req").text().await.expect("html");
+    let page =
+        app.http.get(app.url(&format!("/conversations/{id}"))).send().await.expect("req").text().await.expect("html");
     assert!(page.contains("Hello Bo, how can I help?"));
 }
 
@@ -139,7 +141,10 @@ async fn repeated_wrong_passwords_lock_the_account_for_a_while() {
     let page = app.http.get(app.url("/login")).send().await.expect("req").text().await.expect("html");
     let csrf = hidden_csrf(&page);
     let attempt = |password: &'static str| {
-        app.http.post(app.url("/login")).form(&[("email", "ann@desk.test"), ("password", password), ("csrf", &csrf)]).send()
+        app.http
+            .post(app.url("/login"))
+            .form(&[("email", "ann@desk.test"), ("password", password), ("csrf", &csrf)])
+            .send()
     };
     for _ in 0..5 {
         assert_eq!(attempt("guess").await.expect("req").status(), StatusCode::UNAUTHORIZED);
