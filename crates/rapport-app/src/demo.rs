@@ -218,7 +218,9 @@ async fn run_thread(db: Db, engine: Arc<Engine>, ids: Arc<Ids>, thread: Thread) 
                         sent_at: event.at,
                         received_at: event.at,
                         mood: Some(mood_of(&analysis)),
-                        analysis: Some(serde_json::to_value(&analysis).map_err(|e| AppError::Internal(e.to_string()))?),
+                        analysis: Some(
+                            serde_json::to_string(&analysis).map_err(|e| AppError::Internal(e.to_string()))?,
+                        ),
                     };
                     let outcome = db.ingest(record).await?;
                     if !outcome.created {

@@ -109,7 +109,7 @@ impl App {
             sent_at,
             received_at: now,
             mood: Some(mood_of(&analysis)),
-            analysis: Some(serde_json::to_value(&analysis).map_err(|e| AppError::Internal(e.to_string()))?),
+            analysis: Some(serde_json::to_string(&analysis).map_err(|e| AppError::Internal(e.to_string()))?),
         };
         let outcome = self.db.ingest(record).await?;
         let analysis = if outcome.created {

@@ -32,7 +32,8 @@ pub struct InboundRecord {
     pub sent_at: Timestamp,
     pub received_at: Timestamp,
     pub mood: Option<MessageMood>,
-    pub analysis: Option<serde_json::Value>,
+    /// The engine's analysis, already serialised as JSON (it is stored as written).
+    pub analysis: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -90,7 +90,6 @@ CREATE INDEX conversations_recent ON conversations (updated_at DESC, id DESC);
 CREATE INDEX conversations_status ON conversations (status, updated_at DESC, id DESC);
 CREATE INDEX conversations_channel ON conversations (channel_id, status, updated_at DESC);
 CREATE INDEX conversations_assignee ON conversations (assignee_id, status, updated_at DESC);
-CREATE INDEX conversations_mood ON conversations (mood_label, updated_at DESC, id DESC);
 CREATE INDEX conversations_contact ON conversations (contact_id, channel_id, status);
 -- One active conversation per customer and channel: concurrent first messages cannot open two.
 CREATE UNIQUE INDEX conversations_one_active ON conversations (contact_id, channel_id)

@@ -143,19 +143,22 @@ pub(crate) async fn ingest_with<O: IngestOps>(ops: &mut O, rec: &InboundRecord) 
     }
 
     let received = to_db(rec.received_at);
+    // The first identity that names a known contact wins; the ones before it were looked up and are new.
     let mut known = None;
-    for identity in &rec.identities {
-        known = ops.contact_by_identity(identity.kind.as_str(), &identity.value).await?;
-        if known.is_some() {
+    for (position, identity) in rec.identities.iter().enumerate() {
+        if let Some(id) = ops.contact_by_identity(identity.kind.as_str(), &identity.value).await? {
+            known = Some((id, position));
             break;
         }
     }
     let contact_id = match known {
         // A known contact writing from a new address keeps one identity across channels; an address
         // already taken by someone else stays theirs.
-        Some(id) => {
-            for identity in &rec.identities {
-                ops.insert_identity(identity.kind.as_str(), &identity.value, id, received, true).await?;
+        Some((id, matched)) => {
+            for (position, identity) in rec.identities.iter().enumerate() {
+                if position != matched {
+                    ops.insert_identity(identity.kind.as_str(), &identity.value, id, received, true).await?;
+                }
             }
             id
         }
@@ -215,7 +218,7 @@ pub(crate) async fn ingest_with<O: IngestOps>(ops: &mut O, rec: &InboundRecord) 
         received_at: received,
         mood_score,
         mood_label,
-        analysis: rec.analysis.as_ref().map(|a| a.to_string()),
+        analysis: rec.analysis.clone(),
     })
     .await?;
     if !new_conversation {

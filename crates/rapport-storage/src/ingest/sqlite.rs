@@ -1,6 +1,8 @@
 //! The SQLite ingest writer: one OS thread, one connection, group commit.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use rusqlite::{Connection, Statement, ToSql};
@@ -12,15 +14,49 @@ use crate::backend::{INGEST_BATCH, IngestJob};
 use crate::error::{Result, StorageError};
 use crate::ports::{InboundRecord, IngestOutcome};
 
-/// Start the writer thread for the database file at `path`. It ends when every sender is dropped.
+/// How often the checkpointer copies committed WAL pages into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+const WRITER_CHECKPOINT_PAGES: i64 = 4000;
+
+/// Start the writer thread for the database file at `path`, and beside it a checkpointer so the
+/// writer never pays for copying the WAL back into the database. Both end when every sender is dropped.
 pub(crate) fn spawn_sqlite_writer(path: PathBuf) -> Result<mpsc::Sender<IngestJob>> {
     let connection = open(&path)?;
+    // The writer still checkpoints, as a backstop, once the WAL passes this many pages; by then the
+    // checkpointer has copied most of it, and the writer's checkpoint lets the WAL start over.
+    connection.pragma_update(None, "wal_autocheckpoint", WRITER_CHECKPOINT_PAGES)?;
+    let checkpointer = open(&path)?;
+    let running = Arc::new(AtomicBool::new(true));
     let (tx, rx) = mpsc::channel(INGEST_BATCH * 4);
-    std::thread::Builder::new()
-        .name("rapport-sqlite-ingest".into())
-        .spawn(move || writer_loop(connection, rx))
-        .map_err(|e| StorageError::Conflict(format!("cannot start the SQLite writer: {e}")))?;
+    let writer_running = running.clone();
+    spawn("rapport-sqlite-ingest", move || {
+        writer_loop(connection, rx);
+        writer_running.store(false, Ordering::Release);
+    })?;
+    spawn("rapport-sqlite-checkpoint", move || checkpoint_loop(checkpointer, &running))?;
     Ok(tx)
+}
+
+fn spawn(name: &str, work: impl FnOnce() + Send + 'static) -> Result<()> {
+    std::thread::Builder::new()
+        .name(name.into())
+        .spawn(work)
+        .map(|_| ())
+        .map_err(|e| StorageError::Conflict(format!("cannot start thread {name}: {e}")))
+}
+
+/// PASSIVE checkpoints never block the writer or readers; what they cannot copy yet waits for the next.
+fn checkpoint_loop(connection: Connection, running: &AtomicBool) {
+    while running.load(Ordering::Acquire) {
+        std::thread::sleep(CHECKPOINT_EVERY);
+        let result = connection.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?, row.get::<_, i64>(2)?))
+        });
+        match result {
+            Ok((busy, wal_pages, copied)) => tracing::debug!(busy, wal_pages, copied, "WAL checkpoint"),
+            Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed"),
+        }
+    }
 }
 
 fn open(path: &PathBuf) -> Result<Connection> {
