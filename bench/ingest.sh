@@ -313,6 +313,36 @@ for backend in $BACKENDS; do
     stop_server
 done
 
+# ---------------------------------------------------------------- (b2) baselines (optional)
+# The same ingest load against a peer product, measured here in the same run so the report can give
+# Rapport's figures as ratios to it (bench/baselines/django-helpdesk/README.md). BASELINES=django-helpdesk
+# is the default; BASELINES= skips it. Its first use installs a pinned Python venv from PyPI; when that
+# cannot be done (no PyPI, no python3) the baseline is skipped with a warning and the script does not fail.
+BASELINES=${BASELINES-django-helpdesk}
+for baseline in $BASELINES; do
+    case $baseline in
+        django-helpdesk)
+            baseline_rc=0
+            run_child env INGEST_CONCURRENCY="$INGEST_CONCURRENCY" INGEST_DURATION="$INGEST_DURATION" \
+                INGEST_WARMUP="$INGEST_WARMUP" INGEST_CONTACTS="$INGEST_CONTACTS" \
+                LOAD_THREADS="$LOAD_THREADS" KEEP_DB="$KEEP_DB" \
+                "$ROOT/bench/baselines/django-helpdesk/bench.sh" "$LOAD_BIN" "$RESULTS" || baseline_rc=$?
+            case $baseline_rc in
+                0) ;;
+                3) warn "skipping baseline django-helpdesk: its Python environment could not be set up (see above)" ;;
+                *)
+                    warn "baseline django-helpdesk failed (exit $baseline_rc); see $RESULTS/ingest-django-helpdesk.*"
+                    FAILURES=$((FAILURES + 1))
+                    ;;
+            esac
+            ;;
+        *)
+            warn "unknown baseline '$baseline' (known: django-helpdesk)"
+            FAILURES=$((FAILURES + 1))
+            ;;
+    esac
+done
+
 # ---------------------------------------------------------------- (c) inbox list over a seeded database
 
 for backend in $LIST_BACKENDS; do

@@ -61,15 +61,14 @@ pub const TEXTS: &[&str] = &[
 ];
 
 const FIRST_NAMES: &[&str] = &[
-    "Alice", "Bruno", "Chloé", "Dmitri", "Emma", "Farid", "Grace", "Hiro", "Ingrid", "José",
-    "Kofi", "Lena", "Mateo", "Nadia", "Olivia", "Pavel", "Qiu", "Rosa", "Sven", "Tariq", "Uma",
-    "Viktor", "Wen", "Ximena", "Yusuf", "Zoë",
+    "Alice", "Bruno", "Chloé", "Dmitri", "Emma", "Farid", "Grace", "Hiro", "Ingrid", "José", "Kofi", "Lena", "Mateo",
+    "Nadia", "Olivia", "Pavel", "Qiu", "Rosa", "Sven", "Tariq", "Uma", "Viktor", "Wen", "Ximena", "Yusuf", "Zoë",
 ];
 
 const LAST_NAMES: &[&str] = &[
-    "Andersen", "Bianchi", "Cohen", "Dubois", "Evans", "Fischer", "García", "Hansen", "Ivanova",
-    "Jensen", "Kowalski", "López", "Müller", "Nakamura", "O'Brien", "Petrov", "Quinn", "Rossi",
-    "Schmidt", "Tanaka", "Urban", "Varga", "Walsh", "Yilmaz", "Zhang",
+    "Andersen", "Bianchi", "Cohen", "Dubois", "Evans", "Fischer", "García", "Hansen", "Ivanova", "Jensen", "Kowalski",
+    "López", "Müller", "Nakamura", "O'Brien", "Petrov", "Quinn", "Rossi", "Schmidt", "Tanaka", "Urban", "Varga",
+    "Walsh", "Yilmaz", "Zhang",
 ];
 
 /// A contact's display name and e-mail, deterministic in `i`. `tag` separates runs or pools

@@ -1,6 +1,7 @@
 //! `ingest-load`: a bounded, loopback-only HTTP load generator for Rapport.
 //!
-//! Subcommands: `ingest` (timed POST /api/v1/inbound load), `seed` (create N conversations), `list`
+//! Subcommands: `ingest` (timed POST /api/v1/inbound load; with `--target django-helpdesk`, POST
+//! /api/tickets/ on the django-helpdesk baseline instead), `seed` (create N conversations), `list`
 //! (GET the first inbox page N times), `wait` (poll /healthz until ready) and `report` (render a
 //! results folder as a markdown table). Every loop is bounded by a duration or a count; every URL must be
 //! loopback (see `target.rs`). Summaries go to stdout as JSON, progress and errors to stderr.
@@ -15,14 +16,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "ingest-load",
-    version,
-    about = "Loopback-only load generator for Rapport"
-)]
+#[command(name = "ingest-load", version, about = "Loopback-only load generator for Rapport")]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -34,7 +31,8 @@ pub struct Common {
     /// Base URL of the server; host must be 127.0.0.1, localhost or [::1].
     #[arg(long)]
     pub url: String,
-    /// API token (admin role), sent as `Authorization: Bearer`.
+    /// API token (admin role), sent as `Authorization: Bearer` (django-helpdesk target: DRF's
+    /// `Authorization: Token`).
     #[arg(long, env = "RAPPORT_BENCH_TOKEN", hide_env_values = true)]
     pub token: String,
     /// Per-request timeout; a request that takes longer counts as an error.
@@ -58,9 +56,30 @@ pub struct Common {
     pub show_errors: usize,
 }
 
+/// Which server `ingest` loads. The baseline exists so Rapport can be compared with a peer in the same
+/// run (see bench/baselines/).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum IngestTarget {
+    /// Rapport: POST /api/v1/inbound, `Authorization: Bearer`.
+    Rapport,
+    /// django-helpdesk's REST API: POST /api/tickets/ {queue, title, description, submitter_email,
+    /// priority}, `Authorization: Token` (Django REST framework token auth).
+    DjangoHelpdesk,
+}
+
+impl IngestTarget {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Rapport => "rapport",
+            Self::DjangoHelpdesk => "django-helpdesk",
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum Cmd {
-    /// Timed load: workers loop POST /api/v1/inbound with realistic texts from a pool of contacts.
+    /// Timed load: workers loop POST /api/v1/inbound with realistic texts from a pool of contacts
+    /// (or, with --target django-helpdesk, create a django-helpdesk ticket from each text).
     Ingest {
         #[command(flatten)]
         common: Common,
@@ -76,6 +95,12 @@ enum Cmd {
         /// Size of the contact pool messages are drawn from (so conversations get several messages).
         #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
         contacts: u64,
+        /// Server to load: Rapport, or the django-helpdesk baseline (bench/baselines/django-helpdesk).
+        #[arg(long, value_enum, default_value_t = IngestTarget::Rapport)]
+        target: IngestTarget,
+        /// django-helpdesk only: id of the queue tickets are created in.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+        queue: u64,
     },
     /// Create N conversations as fast as possible: one message from each of N distinct new contacts.
     Seed {
@@ -119,22 +144,16 @@ enum Cmd {
 /// Parses `20s`, `500ms`, `2m`, `1h`, `1.5s`, or a bare number of seconds.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
-    let split = s
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(s.len());
+    let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
     let (num, unit) = s.split_at(split);
-    let value: f64 = num
-        .parse()
-        .map_err(|_| format!("{s:?} is not a duration (try 20s, 500ms, 2m)"))?;
+    let value: f64 = num.parse().map_err(|_| format!("{s:?} is not a duration (try 20s, 500ms, 2m)"))?;
     let secs = match unit.trim() {
         "" | "s" | "sec" | "secs" => value,
         "ms" => value / 1000.0,
         "m" | "min" => value * 60.0,
         "h" => value * 3600.0,
         other => {
-            return Err(format!(
-                "unknown duration unit {other:?} in {s:?} (use ms, s, m, h)"
-            ));
+            return Err(format!("unknown duration unit {other:?} in {s:?} (use ms, s, m, h)"));
         }
     };
     if !secs.is_finite() || !(0.0..=24.0 * 3600.0).contains(&secs) {
@@ -196,14 +215,10 @@ mod tests {
         ])
         .expect("parses");
         match cli.cmd {
-            Cmd::Ingest {
-                common,
-                concurrency,
-                duration,
-                warmup,
-                contacts,
-            } => {
+            Cmd::Ingest { common, concurrency, duration, warmup, contacts, target, queue } => {
                 assert_eq!(concurrency, 16);
+                assert_eq!(target, IngestTarget::Rapport);
+                assert_eq!(queue, 1);
                 assert_eq!(duration, Duration::from_secs(20));
                 assert_eq!(warmup, Duration::from_secs(2));
                 assert_eq!(contacts, 2000);
@@ -212,6 +227,35 @@ mod tests {
             }
             other => panic!("parsed as {other:?}"),
         }
+    }
+
+    #[test]
+    fn django_helpdesk_target_parses() {
+        let cli = Cli::try_parse_from([
+            "ingest-load",
+            "ingest",
+            "--url",
+            "http://127.0.0.1:8080",
+            "--token",
+            "t",
+            "--target",
+            "django-helpdesk",
+            "--queue",
+            "3",
+        ])
+        .expect("parses");
+        assert!(matches!(cli.cmd, Cmd::Ingest { target: IngestTarget::DjangoHelpdesk, queue: 3, .. }));
+        let bad = Cli::try_parse_from([
+            "ingest-load",
+            "ingest",
+            "--url",
+            "http://127.0.0.1:8080",
+            "--token",
+            "t",
+            "--target",
+            "zendesk",
+        ]);
+        assert!(bad.is_err());
     }
 
     #[test]
@@ -231,40 +275,11 @@ mod tests {
 
     #[test]
     fn seed_and_list_defaults() {
-        let cli = Cli::try_parse_from([
-            "ingest-load",
-            "seed",
-            "--url",
-            "http://127.0.0.1:1",
-            "--token",
-            "t",
-        ])
-        .expect("parses");
-        assert!(matches!(
-            cli.cmd,
-            Cmd::Seed {
-                conversations: 100_000,
-                concurrency: 16,
-                ..
-            }
-        ));
-        let cli = Cli::try_parse_from([
-            "ingest-load",
-            "list",
-            "--url",
-            "http://127.0.0.1:1",
-            "--token",
-            "t",
-        ])
-        .expect("parses");
-        assert!(matches!(
-            cli.cmd,
-            Cmd::List {
-                requests: 2000,
-                concurrency: 4,
-                limit: 50,
-                ..
-            }
-        ));
+        let cli = Cli::try_parse_from(["ingest-load", "seed", "--url", "http://127.0.0.1:1", "--token", "t"])
+            .expect("parses");
+        assert!(matches!(cli.cmd, Cmd::Seed { conversations: 100_000, concurrency: 16, .. }));
+        let cli = Cli::try_parse_from(["ingest-load", "list", "--url", "http://127.0.0.1:1", "--token", "t"])
+            .expect("parses");
+        assert!(matches!(cli.cmd, Cmd::List { requests: 2000, concurrency: 4, limit: 50, .. }));
     }
 }

@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 use crate::corpus::{Rng, contact};
 use crate::summary::{Tally, summarize};
 use crate::target::Target;
-use crate::{Cmd, Common};
+use crate::{Cmd, Common, IngestTarget};
 
 const MAX_DURATION: Duration = Duration::from_secs(3600);
 const MAX_WARMUP: Duration = Duration::from_secs(600);
@@ -40,13 +40,7 @@ pub fn dispatch(cmd: Cmd) -> Result<ExitCode> {
             let target = checked_target(&url)?;
             runtime(1)?.block_on(wait_ready(target, timeout, pid))
         }
-        Cmd::Ingest {
-            common,
-            concurrency,
-            duration,
-            warmup,
-            contacts,
-        } => {
+        Cmd::Ingest { common, concurrency, duration, warmup, contacts, target, queue } => {
             if duration.is_zero() || duration > MAX_DURATION {
                 bail!("--duration must be between 1ms and 1h");
             }
@@ -54,32 +48,26 @@ pub fn dispatch(cmd: Cmd) -> Result<ExitCode> {
                 bail!("--warmup must be at most 10m");
             }
             let ctx = Ctx::new(&common)?;
-            let params = json!({
+            let api = IngestApi { target, queue };
+            let mut params = json!({
                 "concurrency": concurrency, "duration_s": duration.as_secs_f64(),
-                "warmup_s": warmup.as_secs_f64(), "contacts": contacts,
+                "warmup_s": warmup.as_secs_f64(), "contacts": contacts, "target": target.name(),
             });
+            if target == IngestTarget::DjangoHelpdesk {
+                params["queue"] = json!(queue);
+            }
             let rt = runtime(common.threads)?;
-            let out = rt.block_on(ingest(ctx.clone(), concurrency, duration, warmup, contacts))?;
+            let out = rt.block_on(ingest(ctx.clone(), api, concurrency, duration, warmup, contacts))?;
             finish(&common, &ctx, "ingest", params, out)
         }
-        Cmd::Seed {
-            common,
-            conversations,
-            concurrency,
-        } => {
+        Cmd::Seed { common, conversations, concurrency } => {
             let ctx = Ctx::new(&common)?;
-            let params =
-                json!({ "concurrency": concurrency, "conversations_requested": conversations });
+            let params = json!({ "concurrency": concurrency, "conversations_requested": conversations });
             let rt = runtime(common.threads)?;
             let out = rt.block_on(seed(ctx.clone(), concurrency, conversations))?;
             finish(&common, &ctx, "seed", params, out)
         }
-        Cmd::List {
-            common,
-            requests,
-            concurrency,
-            limit,
-        } => {
+        Cmd::List { common, requests, concurrency, limit } => {
             let ctx = Ctx::new(&common)?;
             let params = json!({ "concurrency": concurrency, "limit": limit });
             let rt = runtime(common.threads)?;
@@ -97,9 +85,7 @@ fn checked_target(url: &str) -> Result<Target> {
 
 fn runtime(threads: u64) -> Result<tokio::runtime::Runtime> {
     let rt = if threads <= 1 {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
+        tokio::runtime::Builder::new_current_thread().enable_all().build()
     } else {
         tokio::runtime::Builder::new_multi_thread()
             .worker_threads(usize::try_from(threads).unwrap_or(1))
@@ -146,15 +132,8 @@ impl Ctx {
         if common.token.trim().is_empty() {
             bail!("--token is empty");
         }
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default();
-        let run_id = format!(
-            "{:x}{:x}",
-            (nanos as u64) & 0xffff_ffff_ffff,
-            std::process::id()
-        );
+        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default();
+        let run_id = format!("{:x}{:x}", (nanos as u64) & 0xffff_ffff_ffff, std::process::id());
         Ok(Arc::new(Self {
             client: client(common.timeout, 1024)?,
             target,
@@ -184,15 +163,9 @@ impl Ctx {
         let n = self.errors_seen.fetch_add(1, Ordering::Relaxed) + 1;
         // Stop early only when the server is mostly failing, so a small error rate still gets a full run.
         let oks = self.progress_ok.load(Ordering::Relaxed);
-        if self.max_errors > 0
-            && n >= self.max_errors
-            && n > oks
-            && !self.stop.swap(true, Ordering::Relaxed)
-        {
+        if self.max_errors > 0 && n >= self.max_errors && n > oks && !self.stop.swap(true, Ordering::Relaxed) {
             self.aborted.store(true, Ordering::Relaxed);
-            eprintln!(
-                "ingest-load: {n} errors (vs {oks} successes) reached --max-errors; stopping early"
-            );
+            eprintln!("ingest-load: {n} errors (vs {oks} successes) reached --max-errors; stopping early");
         }
         if let Ok(mut samples) = self.error_samples.lock()
             && samples.len() < self.show_errors
@@ -204,15 +177,8 @@ impl Ctx {
 }
 
 enum Outcome {
-    Ok {
-        latency: Duration,
-        body: Vec<u8>,
-    },
-    Fail {
-        kind: String,
-        detail: String,
-        transport: bool,
-    },
+    Ok { latency: Duration, body: Vec<u8> },
+    Fail { kind: String, detail: String, transport: bool },
 }
 
 fn truncate(s: &str, max: usize) -> String {
@@ -264,18 +230,12 @@ async fn exchange(what: &str, req: reqwest::RequestBuilder) -> Outcome {
         Ok(body) => {
             let latency = t0.elapsed();
             if status.is_success() {
-                Outcome::Ok {
-                    latency,
-                    body: body.to_vec(),
-                }
+                Outcome::Ok { latency, body: body.to_vec() }
             } else {
                 let text = String::from_utf8_lossy(&body);
                 Outcome::Fail {
                     kind: status.as_u16().to_string(),
-                    detail: format!(
-                        "{what}: HTTP {status}: {}",
-                        truncate(&text, ERROR_BODY_CHARS)
-                    ),
+                    detail: format!("{what}: HTTP {status}: {}", truncate(&text, ERROR_BODY_CHARS)),
                     transport: false,
                 }
             }
@@ -323,12 +283,7 @@ fn finish(common: &Common, ctx: &Ctx, mode: &str, params: Value, out: RunOut) ->
     m.insert("tool_version".into(), json!(env!("CARGO_PKG_VERSION")));
     m.insert(
         "finished_at_unix".into(),
-        json!(
-            SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or_default()
-        ),
+        json!(SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default()),
     );
     if let Value::Object(p) = params {
         m.extend(p);
@@ -337,11 +292,7 @@ fn finish(common: &Common, ctx: &Ctx, mode: &str, params: Value, out: RunOut) ->
     m.extend(out.extra);
     let aborted = ctx.aborted.load(Ordering::Relaxed);
     m.insert("aborted".into(), json!(aborted));
-    let samples = ctx
-        .error_samples
-        .lock()
-        .map(|s| s.clone())
-        .unwrap_or_default();
+    let samples = ctx.error_samples.lock().map(|s| s.clone()).unwrap_or_default();
     m.insert("error_samples".into(), json!(samples));
 
     let text = serde_json::to_string_pretty(&Value::Object(m))?;
@@ -349,11 +300,7 @@ fn finish(common: &Common, ctx: &Ctx, mode: &str, params: Value, out: RunOut) ->
     if let Some(path) = &common.out {
         write_file(path, &text)?;
     }
-    if aborted || (out.tally.requests > 0 && out.tally.ok == 0) {
-        Ok(ExitCode::from(2))
-    } else {
-        Ok(ExitCode::SUCCESS)
-    }
+    if aborted || (out.tally.requests > 0 && out.tally.ok == 0) { Ok(ExitCode::from(2)) } else { Ok(ExitCode::SUCCESS) }
 }
 
 fn write_file(path: &Path, text: &str) -> Result<()> {
@@ -381,29 +328,117 @@ fn conversation_id(body: &[u8]) -> Option<String> {
     })
 }
 
+/// django-helpdesk's ticket priority for API-created tickets: 3 = "Normal" (its `TicketForm` requires one).
+const DJANGO_HELPDESK_PRIORITY: u64 = 3;
+/// Longest ticket title sent to django-helpdesk (its `Ticket.title` allows 200 characters).
+const TICKET_TITLE_CHARS: usize = 60;
+
+/// A django-helpdesk ticket built from one customer message: the same text Rapport's ingest sends becomes
+/// the description; the title is its first sentence, shortened (an e-mail subject, in effect).
+fn ticket_body(queue: u64, email: &str, text: &str) -> Value {
+    json!({
+        "queue": queue,
+        "title": ticket_title(text),
+        "description": text,
+        "submitter_email": email,
+        "priority": DJANGO_HELPDESK_PRIORITY,
+    })
+}
+
+fn ticket_title(text: &str) -> String {
+    let first = text.split_inclusive(['.', '!', '?', '\n']).next().unwrap_or(text).trim();
+    let first = if first.is_empty() { text.trim() } else { first };
+    if first.chars().count() <= TICKET_TITLE_CHARS {
+        first.to_string()
+    } else {
+        truncate(first, TICKET_TITLE_CHARS - 1)
+    }
+}
+
+/// The `id` of the object in an answer (django-helpdesk's created ticket).
+fn object_id(body: &[u8]) -> Option<String> {
+    let v: Value = serde_json::from_slice(body).ok()?;
+    match v.get("id")? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// How `ingest` builds a request and reads the answer, per `--target`.
+#[derive(Debug, Clone, Copy)]
+struct IngestApi {
+    target: IngestTarget,
+    queue: u64,
+}
+
+impl IngestApi {
+    fn path(self) -> &'static str {
+        match self.target {
+            IngestTarget::Rapport => "/api/v1/inbound",
+            IngestTarget::DjangoHelpdesk => "/api/tickets/",
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self.target {
+            IngestTarget::Rapport => "POST /api/v1/inbound",
+            IngestTarget::DjangoHelpdesk => "POST /api/tickets/",
+        }
+    }
+
+    fn request(
+        self,
+        ctx: &Ctx,
+        url: &str,
+        (name, email): (&str, &str),
+        text: &str,
+        external_id: &str,
+    ) -> reqwest::RequestBuilder {
+        match self.target {
+            IngestTarget::Rapport => {
+                ctx.client.post(url).bearer_auth(&ctx.token).json(&inbound_body(name, email, text, external_id))
+            }
+            IngestTarget::DjangoHelpdesk => ctx
+                .client
+                .post(url)
+                .header(reqwest::header::AUTHORIZATION, format!("Token {}", ctx.token))
+                .json(&ticket_body(self.queue, email, text)),
+        }
+    }
+
+    /// What the answer identifies: the conversation (Rapport) or the new ticket (django-helpdesk).
+    fn answer_id(self, body: &[u8]) -> Option<String> {
+        match self.target {
+            IngestTarget::Rapport => conversation_id(body),
+            IngestTarget::DjangoHelpdesk => object_id(body),
+        }
+    }
+}
+
 struct IngestWorker {
     tally: Tally,
     warmup_requests: u64,
-    conversations: HashSet<String>,
-    missing_conversation_id: u64,
+    /// Distinct ids read from the answers (see [`IngestApi::answer_id`]).
+    ids: HashSet<String>,
+    missing_id: u64,
 }
 
 async fn ingest(
     ctx: Arc<Ctx>,
+    api: IngestApi,
     concurrency: u64,
     duration: Duration,
     warmup: Duration,
     contacts: u64,
 ) -> Result<RunOut> {
-    let url = ctx.target.endpoint("/api/v1/inbound");
+    let url = ctx.target.endpoint(api.path());
     eprintln!(
-        "ingest-load: ingest {url} concurrency={concurrency} warmup={warmup:?} duration={duration:?} \
-         contacts={contacts}"
+        "ingest-load: ingest {url} target={} concurrency={concurrency} warmup={warmup:?} \
+         duration={duration:?} contacts={contacts}",
+        api.target.name()
     );
-    let base_seed = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos() as u64)
-        .unwrap_or(0xC0FF_EE00);
+    let base_seed = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0xC0FF_EE00);
     let start = Instant::now();
     let measure_start = start + warmup;
     let end = measure_start + duration;
@@ -414,12 +449,8 @@ async fn ingest(
         let url = url.clone();
         handles.push(tokio::spawn(async move {
             let mut rng = Rng::new(base_seed ^ w.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-            let mut out = IngestWorker {
-                tally: Tally::default(),
-                warmup_requests: 0,
-                conversations: HashSet::new(),
-                missing_conversation_id: 0,
-            };
+            let mut out =
+                IngestWorker { tally: Tally::default(), warmup_requests: 0, ids: HashSet::new(), missing_id: 0 };
             let mut seq: u64 = 0;
             // Bounded: stops at `end` (or on --max-errors); each request is bounded by --timeout.
             loop {
@@ -431,16 +462,15 @@ async fn ingest(
                 let (name, email) = contact("ingest", rng.below(contacts));
                 let external_id = format!("ingest-{}-{w}-{seq}", ctx.run_id);
                 seq += 1;
-                let body = inbound_body(&name, &email, rng.text(), &external_id);
-                let req = ctx.client.post(&url).bearer_auth(&ctx.token).json(&body);
-                match exchange("POST /api/v1/inbound", req).await {
+                let req = api.request(&ctx, &url, (&name, &email), rng.text(), &external_id);
+                match exchange(api.what(), req).await {
                     Outcome::Ok { latency, body } => {
                         ctx.note_ok();
-                        match conversation_id(&body) {
+                        match api.answer_id(&body) {
                             Some(id) => {
-                                out.conversations.insert(id);
+                                out.ids.insert(id);
                             }
-                            None => out.missing_conversation_id += 1,
+                            None => out.missing_id += 1,
                         }
                         if measured {
                             out.tally.success(latency);
@@ -448,11 +478,7 @@ async fn ingest(
                             out.warmup_requests += 1;
                         }
                     }
-                    Outcome::Fail {
-                        kind,
-                        detail,
-                        transport,
-                    } => {
+                    Outcome::Fail { kind, detail, transport } => {
                         ctx.note_error(detail);
                         if measured {
                             out.tally.failure(&kind);
@@ -470,38 +496,41 @@ async fn ingest(
     }
     let mut tally = Tally::default();
     let mut warmup_requests = 0;
-    let mut conversations = HashSet::new();
+    let mut ids = HashSet::new();
     let mut missing = 0;
     for h in handles {
         let w = h.await.context("ingest worker panicked")?;
         tally.merge(&w.tally);
         warmup_requests += w.warmup_requests;
-        conversations.extend(w.conversations);
-        missing += w.missing_conversation_id;
+        ids.extend(w.ids);
+        missing += w.missing_id;
     }
     progress.abort();
     let finished = Instant::now();
-    let seconds = finished
-        .saturating_duration_since(measure_start)
-        .as_secs_f64();
+    let seconds = finished.saturating_duration_since(measure_start).as_secs_f64();
     let mut extra = Map::new();
     extra.insert("warmup_requests".into(), json!(warmup_requests));
-    extra.insert("conversations_touched".into(), json!(conversations.len()));
-    extra.insert(
-        "messages_per_conversation".into(),
-        json!(if conversations.is_empty() {
-            0.0
-        } else {
-            ((tally.ok + warmup_requests) as f64 / conversations.len() as f64 * 100.0).round()
-                / 100.0
-        }),
-    );
-    extra.insert("responses_without_conversation_id".into(), json!(missing));
-    Ok(RunOut {
-        tally,
-        seconds,
-        extra,
-    })
+    match api.target {
+        IngestTarget::Rapport => {
+            extra.insert("conversations_touched".into(), json!(ids.len()));
+            extra.insert(
+                "messages_per_conversation".into(),
+                json!(if ids.is_empty() {
+                    0.0
+                } else {
+                    ((tally.ok + warmup_requests) as f64 / ids.len() as f64 * 100.0).round() / 100.0
+                }),
+            );
+            extra.insert("responses_without_conversation_id".into(), json!(missing));
+        }
+        IngestTarget::DjangoHelpdesk => {
+            // django-helpdesk opens a new ticket for every POST (no threading by submitter), so this
+            // should equal the successful requests, warm-up included.
+            extra.insert("tickets_created".into(), json!(ids.len()));
+            extra.insert("responses_without_ticket_id".into(), json!(missing));
+        }
+    }
+    Ok(RunOut { tally, seconds, extra })
 }
 
 async fn seed(ctx: Arc<Ctx>, concurrency: u64, conversations: u64) -> Result<RunOut> {
@@ -534,11 +563,7 @@ async fn seed(ctx: Arc<Ctx>, concurrency: u64, conversations: u64) -> Result<Run
                         ctx.note_ok();
                         tally.success(latency);
                     }
-                    Outcome::Fail {
-                        kind,
-                        detail,
-                        transport,
-                    } => {
+                    Outcome::Fail { kind, detail, transport } => {
                         ctx.note_error(detail);
                         tally.failure(&kind);
                         if transport {
@@ -558,11 +583,7 @@ async fn seed(ctx: Arc<Ctx>, concurrency: u64, conversations: u64) -> Result<Run
     let seconds = start.elapsed().as_secs_f64();
     let mut extra = Map::new();
     extra.insert("conversations_created".into(), json!(tally.ok));
-    Ok(RunOut {
-        tally,
-        seconds,
-        extra,
-    })
+    Ok(RunOut { tally, seconds, extra })
 }
 
 fn list_path(filter_idx: usize, limit: u64) -> String {
@@ -601,10 +622,7 @@ async fn list(ctx: Arc<Ctx>, concurrency: u64, requests: u64, limit: u64) -> Res
                 }
                 let f = (i % LIST_FILTERS.len() as u64) as usize;
                 let path = list_path(f, limit);
-                let req = ctx
-                    .client
-                    .get(ctx.target.endpoint(&path))
-                    .bearer_auth(&ctx.token);
+                let req = ctx.client.get(ctx.target.endpoint(&path)).bearer_auth(&ctx.token);
                 let what = format!("GET {path}");
                 match exchange(&what, req).await {
                     Outcome::Ok { latency, body } => match page_items(&body) {
@@ -625,11 +643,7 @@ async fn list(ctx: Arc<Ctx>, concurrency: u64, requests: u64, limit: u64) -> Res
                             by_filter[f].failure("bad_body");
                         }
                     },
-                    Outcome::Fail {
-                        kind,
-                        detail,
-                        transport,
-                    } => {
+                    Outcome::Fail { kind, detail, transport } => {
                         ctx.note_error(detail);
                         by_filter[f].failure(&kind);
                         if transport {
@@ -667,18 +681,10 @@ async fn list(ctx: Arc<Ctx>, concurrency: u64, requests: u64, limit: u64) -> Res
     extra.insert("by_filter".into(), json!(per));
     extra.insert(
         "mean_items_per_page".into(),
-        json!(if tally.ok == 0 {
-            0.0
-        } else {
-            (items_total as f64 / tally.ok as f64 * 100.0).round() / 100.0
-        }),
+        json!(if tally.ok == 0 { 0.0 } else { (items_total as f64 / tally.ok as f64 * 100.0).round() / 100.0 }),
     );
     extra.insert("empty_pages".into(), json!(empty_pages));
-    Ok(RunOut {
-        tally,
-        seconds,
-        extra,
-    })
+    Ok(RunOut { tally, seconds, extra })
 }
 
 fn process_alive(pid: u32) -> bool {
@@ -708,16 +714,10 @@ async fn wait_ready(target: Target, timeout: Duration, pid: Option<u32>) -> Resu
                         .and_then(|v| v.get("status").and_then(Value::as_str).map(|s| s == "ok"))
                         .unwrap_or(false);
                 if ok {
-                    eprintln!(
-                        "ingest-load: {url} ready after {:.2}s",
-                        start.elapsed().as_secs_f64()
-                    );
+                    eprintln!("ingest-load: {url} ready after {:.2}s", start.elapsed().as_secs_f64());
                     return Ok(ExitCode::SUCCESS);
                 }
-                last = format!(
-                    "HTTP {status}: {}",
-                    truncate(&String::from_utf8_lossy(&body), 200)
-                );
+                last = format!("HTTP {status}: {}", truncate(&String::from_utf8_lossy(&body), 200));
             }
             Err(e) => last = error_chain(&e),
         }
@@ -733,31 +733,16 @@ mod tests {
 
     #[test]
     fn list_paths_rotate_through_the_four_filters() {
-        assert_eq!(
-            list_path(0, 50),
-            "/api/v1/conversations?status=open&limit=50"
-        );
-        assert_eq!(
-            list_path(1, 50),
-            "/api/v1/conversations?status=open&channel=api&limit=50"
-        );
-        assert_eq!(
-            list_path(2, 50),
-            "/api/v1/conversations?mood=negative&limit=50"
-        );
+        assert_eq!(list_path(0, 50), "/api/v1/conversations?status=open&limit=50");
+        assert_eq!(list_path(1, 50), "/api/v1/conversations?status=open&channel=api&limit=50");
+        assert_eq!(list_path(2, 50), "/api/v1/conversations?mood=negative&limit=50");
         assert_eq!(list_path(3, 50), "/api/v1/conversations?limit=50");
-        assert_eq!(
-            list_path(4, 10),
-            "/api/v1/conversations?status=open&limit=10"
-        );
+        assert_eq!(list_path(4, 10), "/api/v1/conversations?status=open&limit=10");
     }
 
     #[test]
     fn pages_need_an_items_array() {
-        assert_eq!(
-            page_items(br#"{"items":[{"id":"a"},{"id":"b"}],"next_cursor":null}"#),
-            Some(2)
-        );
+        assert_eq!(page_items(br#"{"items":[{"id":"a"},{"id":"b"}],"next_cursor":null}"#), Some(2));
         assert_eq!(page_items(br#"{"items":[]}"#), Some(0));
         assert_eq!(page_items(br#"{"data":[]}"#), None);
         assert_eq!(page_items(br#"[1,2]"#), None);
@@ -766,12 +751,7 @@ mod tests {
 
     #[test]
     fn inbound_body_matches_the_contract() {
-        let v = inbound_body(
-            "Zoë Müller",
-            "x-1@example.com",
-            "Hello there, quick question",
-            "e-1",
-        );
+        let v = inbound_body("Zoë Müller", "x-1@example.com", "Hello there, quick question", "e-1");
         assert_eq!(v["channel"], "api");
         assert_eq!(v["contact"]["name"], "Zoë Müller");
         assert_eq!(v["contact"]["email"], "x-1@example.com");
@@ -780,11 +760,38 @@ mod tests {
     }
 
     #[test]
+    fn ticket_body_matches_django_helpdesk_api() {
+        let v = ticket_body(2, "x-1@example.com", "Hi, can I change the delivery address? I ordered this morning.");
+        assert_eq!(v["queue"], 2);
+        assert_eq!(v["title"], "Hi, can I change the delivery address?");
+        assert_eq!(v["description"], "Hi, can I change the delivery address? I ordered this morning.");
+        assert_eq!(v["submitter_email"], "x-1@example.com");
+        assert_eq!(v["priority"], 3);
+    }
+
+    #[test]
+    fn ticket_titles_are_a_short_first_sentence() {
+        assert_eq!(ticket_title("Thanks!"), "Thanks!");
+        assert_eq!(ticket_title("  no punctuation at all  "), "no punctuation at all");
+        for text in crate::corpus::TEXTS {
+            let t = ticket_title(text);
+            assert!(!t.is_empty(), "{text}");
+            assert!(t.chars().count() <= TICKET_TITLE_CHARS, "{t}");
+            assert!(text.trim_start().starts_with(t.trim_end_matches('…')), "{t} / {text}");
+        }
+    }
+
+    #[test]
+    fn ticket_ids_are_read_from_the_answer() {
+        assert_eq!(object_id(br#"{"id":17,"queue":1}"#), Some("17".into()));
+        assert_eq!(object_id(br#"{"id":"a"}"#), Some("a".into()));
+        assert_eq!(object_id(br#"{"queue":1}"#), None);
+        assert_eq!(object_id(b"<html>"), None);
+    }
+
+    #[test]
     fn conversation_ids_are_read_from_the_answer() {
-        assert_eq!(
-            conversation_id(br#"{"conversation_id":"c1","message_id":"m1","analysis":{}}"#),
-            Some("c1".into())
-        );
+        assert_eq!(conversation_id(br#"{"conversation_id":"c1","message_id":"m1","analysis":{}}"#), Some("c1".into()));
         assert_eq!(conversation_id(br#"{"message_id":"m1"}"#), None);
     }
 

@@ -13,9 +13,7 @@ pub fn new_histogram() -> Histogram<u64> {
 }
 
 pub fn record(hist: &mut Histogram<u64>, latency: Duration) {
-    let us = u64::try_from(latency.as_micros())
-        .unwrap_or(u64::MAX)
-        .max(1);
+    let us = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX).max(1);
     hist.saturating_record(us);
 }
 
@@ -36,13 +34,7 @@ pub struct Tally {
 
 impl Default for Tally {
     fn default() -> Self {
-        Self {
-            requests: 0,
-            ok: 0,
-            errors: 0,
-            errors_by_kind: BTreeMap::new(),
-            hist: new_histogram(),
-        }
+        Self { requests: 0, ok: 0, errors: 0, errors_by_kind: BTreeMap::new(), hist: new_histogram() }
     }
 }
 
@@ -82,11 +74,7 @@ fn round3(x: f64) -> f64 {
 
 /// `count / seconds`, 0 when no time elapsed.
 pub fn rate(count: u64, seconds: f64) -> f64 {
-    if seconds > 0.0 {
-        round3(count as f64 / seconds)
-    } else {
-        0.0
-    }
+    if seconds > 0.0 { round3(count as f64 / seconds) } else { 0.0 }
 }
 
 /// Percentile fields of a histogram; `null` when nothing was recorded.
@@ -94,31 +82,13 @@ pub fn latency_fields(hist: &Histogram<u64>) -> Map<String, Value> {
     let mut m = Map::new();
     let empty = hist.is_empty();
     let q = |p: f64| {
-        if empty {
-            Value::Null
-        } else {
-            json!(us_to_ms(hist.value_at_quantile(p)))
-        }
+        if empty { Value::Null } else { json!(us_to_ms(hist.value_at_quantile(p))) }
     };
     m.insert("p50_ms".into(), q(0.50));
     m.insert("p90_ms".into(), q(0.90));
     m.insert("p99_ms".into(), q(0.99));
-    m.insert(
-        "max_ms".into(),
-        if empty {
-            Value::Null
-        } else {
-            json!(us_to_ms(hist.max()))
-        },
-    );
-    m.insert(
-        "mean_ms".into(),
-        if empty {
-            Value::Null
-        } else {
-            json!(round3(hist.mean() / 1000.0))
-        },
-    );
+    m.insert("max_ms".into(), if empty { Value::Null } else { json!(us_to_ms(hist.max())) });
+    m.insert("mean_ms".into(), if empty { Value::Null } else { json!(round3(hist.mean() / 1000.0)) });
     m
 }
 
@@ -133,10 +103,7 @@ pub fn summarize(tally: &Tally, seconds: f64, creates_messages: bool) -> Map<Str
     if creates_messages {
         m.insert("messages_per_sec".into(), json!(rate(tally.ok, seconds)));
     }
-    m.insert(
-        "requests_per_sec".into(),
-        json!(rate(tally.requests, seconds)),
-    );
+    m.insert("requests_per_sec".into(), json!(rate(tally.requests, seconds)));
     m.extend(latency_fields(&tally.hist));
     m.insert("ok".into(), json!(tally.ok));
     m.insert("errors_by_kind".into(), json!(tally.errors_by_kind));

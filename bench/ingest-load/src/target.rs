@@ -20,9 +20,7 @@ impl Target {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let url = Url::parse(raw.trim()).map_err(|e| format!("--url {raw:?} is not a URL: {e}"))?;
         if url.scheme() != "http" {
-            return Err(format!(
-                "--url {raw:?}: only http:// is supported (load goes to loopback, no TLS needed)"
-            ));
+            return Err(format!("--url {raw:?}: only http:// is supported (load goes to loopback, no TLS needed)"));
         }
         if !url.username().is_empty() || url.password().is_some() {
             return Err(format!("--url {raw:?}: user info is not allowed"));
@@ -60,9 +58,7 @@ impl Target {
             return Err(format!("{name} resolves to no address"));
         }
         if let Some(bad) = addrs.iter().find(|ip| !ip.is_loopback()) {
-            return Err(format!(
-                "{name} resolves to {bad}, which is not loopback; refusing"
-            ));
+            return Err(format!("{name} resolves to {bad}, which is not loopback; refusing"));
         }
         Ok(())
     }
@@ -140,10 +136,7 @@ mod tests {
         let t = Target::parse("http://127.0.0.1:8080/").expect("valid");
         assert_eq!(t.endpoint("/healthz"), "http://127.0.0.1:8080/healthz");
         let t = Target::parse("http://127.0.0.1:8080/base").expect("valid");
-        assert_eq!(
-            t.endpoint("/api/v1/inbound"),
-            "http://127.0.0.1:8080/base/api/v1/inbound"
-        );
+        assert_eq!(t.endpoint("/api/v1/inbound"), "http://127.0.0.1:8080/base/api/v1/inbound");
         assert_eq!(t.display(), "http://127.0.0.1:8080/base");
     }
 
