@@ -36,7 +36,7 @@ mod sql {
         "INSERT INTO contact_identities (kind, value, contact_id, created_at) VALUES ($1, $2, $3, $4)";
     pub const ADD_IDENTITY: &str = "INSERT INTO contact_identities (kind, value, contact_id, created_at) \
         VALUES ($1, $2, $3, $4) ON CONFLICT (kind, value) DO NOTHING";
-    pub const ACTIVE_CONVERSATION: &str = "SELECT id FROM conversations WHERE contact_id = $1 AND channel_id = $2 \
+    pub const ACTIVE_CONVERSATION: &str = "SELECT id, status = 'open' FROM conversations WHERE contact_id = $1 AND channel_id = $2 \
         AND status IN ('open', 'pending', 'resolved') ORDER BY updated_at DESC, id DESC LIMIT 1";
     /// A new conversation is written complete with its first message's figures: no second update.
     pub const INSERT_CONVERSATION: &str = "INSERT INTO conversations (id, contact_id, channel_id, status, priority, \
@@ -45,7 +45,9 @@ mod sql {
     pub const INSERT_MESSAGE: &str = "INSERT INTO messages (id, conversation_id, channel_id, direction, author_kind, \
         author_id, text, html, metadata, external_id, sent_at, received_at, mood_score, mood_label, analysis) \
         VALUES ($1, $2, $3, 'inbound', 'contact', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
-    pub const TOUCH_CONVERSATION: &str = "UPDATE conversations SET status = 'open', updated_at = $2, \
+    /// Status is left out: naming a column in SET rewrites every index on it, even when unchanged.
+    pub const REOPEN_CONVERSATION: &str = "UPDATE conversations SET status = 'open' WHERE id = $1";
+    pub const TOUCH_CONVERSATION: &str = "UPDATE conversations SET updated_at = $2, \
         last_customer_message_at = $3, mood = COALESCE($4, mood), mood_label = COALESCE($5, mood_label), \
         preview = $6, message_count = message_count + 1 WHERE id = $1";
 }
@@ -112,7 +114,13 @@ pub(crate) trait IngestOps {
         at: i64,
         if_absent: bool,
     ) -> impl Future<Output = Result<()>>;
-    fn active_conversation(&mut self, contact: Uuid, channel: Uuid) -> impl Future<Output = Result<Option<Uuid>>>;
+    /// The contact's active conversation on the channel, and whether it is open already.
+    fn active_conversation(
+        &mut self,
+        contact: Uuid,
+        channel: Uuid,
+    ) -> impl Future<Output = Result<Option<(Uuid, bool)>>>;
+    fn reopen_conversation(&mut self, id: Uuid) -> impl Future<Output = Result<()>>;
     fn insert_conversation(&mut self, row: &ConversationRow<'_>) -> impl Future<Output = Result<()>>;
     fn insert_message(&mut self, row: &MessageRow<'_>) -> impl Future<Output = Result<()>>;
     #[allow(clippy::too_many_arguments)]
@@ -183,7 +191,12 @@ pub(crate) async fn ingest_with<O: IngestOps>(ops: &mut O, rec: &InboundRecord) 
     let mood_label = rec.mood.map(|m| m.label.as_str());
     let channel = rec.channel_id.as_uuid();
     let (conversation_id, new_conversation) = match ops.active_conversation(contact_id, channel).await? {
-        Some(id) => (id, false),
+        Some((id, open)) => {
+            if !open {
+                ops.reopen_conversation(id).await?;
+            }
+            (id, false)
+        }
         None => {
             let id = ConversationId::new().as_uuid();
             let subject =

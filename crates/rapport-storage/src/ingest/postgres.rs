@@ -54,12 +54,13 @@ impl IngestOps for PgOps<'_> {
         Ok(())
     }
 
-    async fn active_conversation(&mut self, contact: Uuid, channel: Uuid) -> Result<Option<Uuid>> {
-        Ok(sqlx::query_scalar(sql::ACTIVE_CONVERSATION)
-            .bind(contact)
-            .bind(channel)
-            .fetch_optional(&mut *self.0)
-            .await?)
+    async fn active_conversation(&mut self, contact: Uuid, channel: Uuid) -> Result<Option<(Uuid, bool)>> {
+        Ok(sqlx::query_as(sql::ACTIVE_CONVERSATION).bind(contact).bind(channel).fetch_optional(&mut *self.0).await?)
+    }
+
+    async fn reopen_conversation(&mut self, id: Uuid) -> Result<()> {
+        sqlx::query(sql::REOPEN_CONVERSATION).bind(id).execute(&mut *self.0).await?;
+        Ok(())
     }
 
     async fn insert_conversation(&mut self, c: &ConversationRow<'_>) -> Result<()> {

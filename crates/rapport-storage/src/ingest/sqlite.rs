@@ -203,8 +203,15 @@ impl IngestOps for SqliteOps<'_> {
         execute(self.0, statement, &[&kind, &value, &contact, &at])
     }
 
-    async fn active_conversation(&mut self, contact: Uuid, channel: Uuid) -> Result<Option<Uuid>> {
-        optional_uuid(self.0, sql::ACTIVE_CONVERSATION, &[&contact, &channel])
+    async fn active_conversation(&mut self, contact: Uuid, channel: Uuid) -> Result<Option<(Uuid, bool)>> {
+        let mut statement = prepare(self.0, sql::ACTIVE_CONVERSATION, &[&contact, &channel])?;
+        let mut rows = statement.raw_query();
+        let Some(row) = rows.next()? else { return Ok(None) };
+        Ok(Some((uuid_at(row, 0)?, row.get::<_, bool>(1)?)))
+    }
+
+    async fn reopen_conversation(&mut self, id: Uuid) -> Result<()> {
+        execute(self.0, sql::REOPEN_CONVERSATION, &[&id])
     }
 
     async fn insert_conversation(&mut self, c: &ConversationRow<'_>) -> Result<()> {
