@@ -94,7 +94,19 @@ async fn not_found() -> ApiError {
     ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", "no such API route")
 }
 
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this route does not take that method",
+    )
+}
+
 pub fn router() -> Router<SharedState> {
     let (router, _) = api_routes().split_for_parts();
-    router.route("/openapi.json", get(openapi_json)).fallback(not_found).layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+    router
+        .route("/openapi.json", get(openapi_json))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }

@@ -267,6 +267,16 @@ async fn conversations_page_with_a_cursor() {
 }
 
 #[tokio::test]
+async fn unknown_routes_and_methods_answer_in_the_api_error_shape() {
+    let app = spawn_app().await;
+    let token = app.token(Role::Agent).await;
+    let (status, body) = get(&app, &token, "/api/v1/no-such-thing").await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+    let (status, body) = get(&app, &token, "/api/v1/inbound").await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::METHOD_NOT_ALLOWED, Some("method_not_allowed")));
+}
+
+#[tokio::test]
 async fn health_and_openapi_are_served() {
     let app = spawn_app().await;
     let health: Value = app.http.get(app.url("/healthz")).send().await.expect("req").json().await.expect("json");
