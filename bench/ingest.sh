@@ -140,17 +140,8 @@ free_port() {
     return 1
 }
 
-# Field of /proc/PID/status in kB (VmRSS, VmHWM), or 0.
-status_kb() {
-    local k v rest
-    while read -r k v rest; do
-        if [[ $k == "$2:" ]]; then
-            echo "$v"
-            return 0
-        fi
-    done 2>/dev/null <"/proc/$1/status" || true
-    echo 0
-}
+# shellcheck source=bench/lib/proc.sh
+source "$ROOT/bench/lib/proc.sh"
 
 # utime + stime of PID, in clock ticks.
 cpu_ticks() {
@@ -167,7 +158,7 @@ rss_sampler() {
     local pid=$1 file=$2 max=0 v
     echo 0 >"$file"
     while [[ -r /proc/$pid/status ]]; do
-        v=$(status_kb "$pid" VmRSS)
+        v=$(proc_kb "$pid" status VmRSS)
         if ((v > max)); then
             max=$v
             echo "$max" >"$file.tmp" && mv -f "$file.tmp" "$file"
@@ -224,7 +215,7 @@ measure() {
     RAPPORT_BENCH_TOKEN=$TOKEN run_child "$LOAD_BIN" "$@" --url "$URL" --label "$label" \
         --threads "$LOAD_THREADS" --out "$RESULTS/$name.json" >/dev/null || rc=$?
     cpu1=$(cpu_ticks "$SERVER_PID")
-    hwm=$(status_kb "$SERVER_PID" VmHWM)
+    hwm=$(proc_kb "$SERVER_PID" status VmHWM)
     stop_sampler
     rssmax=$(cat "$WORK/$name.rssmax" 2>/dev/null || echo 0)
     printf '{"vmhwm_kb": %s, "vmrss_max_kb": %s, "cpu_s": %s, "rss_sample_ms": 100}\n' \

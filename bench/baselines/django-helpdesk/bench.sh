@@ -106,23 +106,14 @@ tree_pids() {
     done
 }
 
-# Field of /proc/PID/status (VmRSS, VmHWM) or /proc/PID/smaps_rollup (Pss), in kB, or 0.
-kb_field() {
-    local k v rest
-    while read -r k v rest; do
-        if [[ $k == "$3:" ]]; then
-            echo "$v"
-            return 0
-        fi
-    done 2>/dev/null <"/proc/$1/$2" || true
-    echo 0
-}
+# shellcheck source=bench/lib/proc.sh
+source "$HERE/../../lib/proc.sh"
 
 # Sum of a kB field over the tree.
 tree_sum() {
     local total=0 p
     for p in $(tree_pids "$1"); do
-        total=$((total + $(kb_field "$p" "$2" "$3")))
+        total=$((total + $(proc_kb "$p" "$2" "$3")))
     done
     echo "$total"
 }
