@@ -302,7 +302,7 @@ async fn message_views(
     state: &SharedState,
     session: &UiSession,
     id: ConversationId,
-) -> Result<(Vec<MessageView>, rapport_app::inbox::ConversationDetail), AppError> {
+) -> Result<(Vec<MessageView>, rapport_app::inbox::ConversationDetail, Vec<rapport_domain::Agent>), AppError> {
     let detail = state.app.conversation_detail(&session.actor, id).await?;
     let agents = state.app.agents(&session.actor).await?;
     let agent_name = |m: &rapport_domain::Message| match m.author {
@@ -310,19 +310,16 @@ async fn message_views(
         _ => "Rapport".to_owned(),
     };
     let views = detail.messages.iter().map(|m| MessageView::of(m, &detail.contact.name, agent_name)).collect();
-    Ok((views, detail))
+    Ok((views, detail, agents))
 }
 
 pub async fn conversation(State(state): State<SharedState>, session: UiSession, Path(id): Path<Uuid>) -> Response {
     let id = ConversationId::from_uuid(id);
-    let (messages, detail) = match message_views(&state, &session, id).await {
+    let (messages, detail, agents) = match message_views(&state, &session, id).await {
         Ok(data) => data,
         Err(e) => return error_page(e),
     };
-    let agents = match state.app.agents(&session.actor).await {
-        Ok(agents) => agents.into_iter().filter(|a| a.active).map(|a| (a.id.to_string(), a.name)).collect(),
-        Err(e) => return error_page(e),
-    };
+    let agents = agents.into_iter().filter(|a| a.active).map(|a| (a.id.to_string(), a.name)).collect();
     let now = Timestamp::now();
     let c = &detail.summary.conversation;
     let transitions =
@@ -351,7 +348,7 @@ pub async fn conversation_messages(
     Path(id): Path<Uuid>,
 ) -> Response {
     match message_views(&state, &session, ConversationId::from_uuid(id)).await {
-        Ok((messages, _)) => render(&MessagesPartial { messages }),
+        Ok((messages, _, _)) => render(&MessagesPartial { messages }),
         Err(e) => error_page(e),
     }
 }
