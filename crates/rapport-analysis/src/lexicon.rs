@@ -16,12 +16,18 @@
 //! Lines starting with `#` and blank lines are comments. A malformed line is
 //! skipped at run time; the unit tests require the built-in files to have none.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::hash;
+use crate::table::KeyTable;
 
 const LEXICON_TSV: &str = include_str!("../data/lexicon.tsv");
 const MODIFIERS_TSV: &str = include_str!("../data/modifiers.tsv");
 const EMOTICONS_TSV: &str = include_str!("../data/emoticons.tsv");
+/// VADER's lexicon (C.J. Hutto, MIT licence, `data/vader_LICENSE.txt`), as shipped in the
+/// `vaderSentiment` 3.3.2 package: `token<TAB>mean<TAB>sd<TAB>ratings`.
+const VADER_TSV: &str = include_str!("../data/vader_lexicon.txt");
 
 /// Longest phrase (in words) the lexicon may hold.
 pub const MAX_PHRASE_WORDS: usize = 5;
@@ -42,7 +48,10 @@ pub enum Role {
 /// One lexicon entry.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Entry {
+    /// Our weight (0 when the term is only in VADER's lexicon).
     pub weight: f32,
+    /// VADER's mean human rating (0 when absent).
+    pub vader: f32,
     /// Weight used when the term is in a negation's scope, if not the default flip.
     pub negated: Option<f32>,
     /// Courtesy word: ignored when the rest of the message is negative.
@@ -51,7 +60,7 @@ pub struct Entry {
 }
 
 impl Entry {
-    const EMPTY: Entry = Entry { weight: 0.0, negated: None, polite: false, role: Role::Plain };
+    const EMPTY: Entry = Entry { weight: 0.0, vader: 0.0, negated: None, polite: false, role: Role::Plain };
 }
 
 /// A small, fast, non-keyed hasher (the Fx hash used by rustc). The tables are
@@ -88,6 +97,12 @@ impl Hasher for FxHasher {
     }
 
     #[inline]
+    fn write_u64(&mut self, i: u64) {
+        // Keys are already well-mixed hashes (`hash::finish`).
+        self.0 = i;
+    }
+
+    #[inline]
     fn write_usize(&mut self, i: usize) {
         self.add(i as u64);
     }
@@ -99,16 +114,19 @@ impl Hasher for FxHasher {
 }
 
 pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+pub type FxSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
 
-/// The pre-built lookup tables.
-#[derive(Debug, Clone, Default)]
+/// The pre-built lookup tables, keyed by [`hash`] keys.
+#[derive(Debug, Clone)]
 pub struct Lexicon {
-    /// Words and phrases (space-joined normalised words).
-    terms: FxMap<&'static str, Entry>,
-    /// First word of a phrase → longest phrase length (in words) starting with it.
-    phrase_starts: FxMap<&'static str, u8>,
-    /// ASCII emoticons and emoji base characters (variation selector stripped).
-    emo: FxMap<&'static str, f32>,
+    /// Words ([`hash::word`]) and phrases ([`hash::phrase`]) → (entry, whether a longer phrase
+    /// starts with these words). A key that is only a phrase prefix has no entry.
+    terms: KeyTable<(Option<Entry>, bool)>,
+    /// ASCII emoticons ([`hash::bytes`] of the pattern) and emoji (the base character's
+    /// [`hash::word`]): (our weight, VADER's).
+    emo: KeyTable<(f32, f32)>,
+    /// The ASCII emoticon patterns, for the tokenizer.
+    patterns: Vec<&'static str>,
 }
 
 impl Lexicon {
@@ -119,12 +137,43 @@ impl Lexicon {
 
     /// The built-in lexicon and the list of problems found while parsing it.
     pub fn builtin_with_errors() -> (Lexicon, Vec<String>) {
-        Self::parse(LEXICON_TSV, MODIFIERS_TSV, EMOTICONS_TSV)
+        let (mut lex, mut errors) = Self::parse(LEXICON_TSV, MODIFIERS_TSV, EMOTICONS_TSV);
+        errors.extend(lex.add_vader(VADER_TSV));
+        (lex, errors)
+    }
+
+    /// Adds VADER's ratings as the second weight of each word, and VADER's emoticons that do not
+    /// start with a letter or digit ("d:" would fire inside ordinary text).
+    fn add_vader(&mut self, src: &'static str) -> Vec<String> {
+        let mut errors = Vec::new();
+        for (n, line) in data_lines(src) {
+            let mut cols = line.split('\t');
+            let term = cols.next().unwrap_or("");
+            let Some(w) = cols.next().and_then(|w| w.trim().parse::<f32>().ok()).filter(|w| w.is_finite()) else {
+                errors.push(format!("vader_lexicon.txt:{n}: bad weight"));
+                continue;
+            };
+            if check_term(term).is_ok() && !term.contains(' ') {
+                let slot = self.terms.get_or_insert(hash::word(term), (None, false));
+                slot.0.get_or_insert(Entry::EMPTY).vader = w;
+            } else if term.is_ascii()
+                && !term.contains(char::is_whitespace)
+                && term.len() >= 2
+                && term.chars().next().is_some_and(|c| !c.is_ascii_alphanumeric())
+            {
+                self.emo.get_or_insert(hash::bytes(term.as_bytes()), (0.0, 0.0)).1 = w;
+                if !self.patterns.contains(&term) {
+                    self.patterns.push(term);
+                }
+            }
+        }
+        errors
     }
 
     /// Parses the three tables. Problems are reported, never fatal.
     pub fn parse(lexicon: &'static str, modifiers: &'static str, emoticons: &'static str) -> (Lexicon, Vec<String>) {
-        let mut lex = Lexicon::default();
+        let mut lex =
+            Lexicon { terms: KeyTable::new((None, false)), emo: KeyTable::new((0.0, 0.0)), patterns: Vec::new() };
         let mut errors = Vec::new();
 
         for (n, line) in data_lines(lexicon) {
@@ -159,7 +208,8 @@ impl Lexicon {
             if !ok {
                 continue;
             }
-            if lex.terms.insert(term, entry).is_some() {
+            let slot = lex.terms.get_or_insert(hash::phrase(term), (None, false));
+            if slot.0.replace(entry).is_some() {
                 errors.push(format!("lexicon.tsv:{n}: duplicate term {term:?}"));
             }
         }
@@ -188,7 +238,7 @@ impl Lexicon {
                     continue;
                 }
             };
-            let entry = lex.terms.entry(term).or_insert(Entry::EMPTY);
+            let entry = lex.terms.get_or_insert(hash::phrase(term), (None, false)).0.get_or_insert(Entry::EMPTY);
             if entry.role != Role::Plain {
                 errors.push(format!("modifiers.tsv:{n}: duplicate modifier {term:?}"));
             }
@@ -213,50 +263,65 @@ impl Lexicon {
                 errors.push(format!("emoticons.tsv:{n}: not an emoticon or single emoji: {line:?}"));
                 continue;
             }
-            if lex.emo.insert(key, weight).is_some() {
+            let hkey = if key.is_ascii() {
+                lex.patterns.push(key);
+                hash::bytes(key.as_bytes())
+            } else {
+                hash::word(key)
+            };
+            if lex.emo.insert(hkey, (weight, 0.0)).is_some() {
                 errors.push(format!("emoticons.tsv:{n}: duplicate {key:?}"));
             }
         }
 
-        for term in lex.terms.keys() {
-            let words = term.split(' ').count();
-            if words > 1 {
-                let first = term.split(' ').next().unwrap_or(term);
-                let len = u8::try_from(words).unwrap_or(u8::MAX);
-                let slot = lex.phrase_starts.entry(first).or_insert(0);
-                *slot = (*slot).max(len);
+        for (_, line) in data_lines(lexicon).chain(data_lines(modifiers)) {
+            let term = line.split('\t').next().unwrap_or("").trim();
+            let mut words = term.split(' ').filter(|w| !w.is_empty());
+            let Some(first) = words.next() else { continue };
+            let mut key = hash::word(first);
+            for w in words {
+                lex.terms.get_or_insert(key, (None, false)).1 = true;
+                key = hash::phrase_step(key, hash::word(w));
             }
         }
         (lex, errors)
     }
 
-    /// The entry for a normalised word or space-joined phrase.
+    /// The entry for a word or phrase key.
     #[inline]
-    pub fn get(&self, term: &str) -> Option<&Entry> {
-        self.terms.get(term)
+    pub fn get(&self, key: u64) -> Option<&Entry> {
+        self.terms.get(key).and_then(|(e, _)| e.as_ref())
     }
 
-    /// Whether the normalised word is in the lexicon, alone or as a phrase start.
+    /// The entry for a word or phrase key, and whether a longer phrase starts with it (one probe).
     #[inline]
-    pub fn knows(&self, word: &str) -> bool {
-        self.terms.contains_key(word) || self.phrase_starts.contains_key(word)
+    pub fn lookup(&self, key: u64) -> (Option<&Entry>, bool) {
+        match self.terms.get(key) {
+            Some((e, prefix)) => (e.as_ref(), *prefix),
+            None => (None, false),
+        }
     }
 
-    /// Longest phrase length (in words) that starts with `word`; 1 if none.
-    #[inline]
-    pub fn longest_phrase_from(&self, word: &str) -> usize {
-        self.phrase_starts.get(word).map_or(1, |&n| usize::from(n))
+    /// The entry for a term as written in a data file (tests and tools; hashes the text).
+    pub fn get_term(&self, term: &str) -> Option<&Entry> {
+        self.get(hash::phrase(term))
     }
 
-    /// Weight of an ASCII emoticon or an emoji base character.
+    /// Whether some longer phrase starts with the words of `key`.
     #[inline]
-    pub fn emo(&self, key: &str) -> Option<f32> {
+    pub fn is_prefix(&self, key: u64) -> bool {
+        self.terms.get(key).is_some_and(|(_, p)| *p)
+    }
+
+    /// (our weight, VADER's) of an emoticon or emoji token hash.
+    #[inline]
+    pub fn emo(&self, key: u64) -> Option<(f32, f32)> {
         self.emo.get(key).copied()
     }
 
     /// The ASCII emoticon patterns, for the tokenizer.
     pub fn emoticon_patterns(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.emo.keys().copied().filter(|k| k.is_ascii())
+        self.patterns.iter().copied()
     }
 
     /// Number of words/phrases (including modifiers) in the lexicon.
@@ -340,17 +405,18 @@ mod tests {
             "useless",
             "broken",
         ] {
-            let e = lex.get(t).unwrap_or_else(|| panic!("missing {t:?}"));
+            let e = lex.get_term(t).unwrap_or_else(|| panic!("missing {t:?}"));
             assert!(e.weight < 0.0, "{t:?} should be negative");
         }
         for t in ["thank you so much", "great service", "love", "helpful", "resolved", "quick"] {
-            let e = lex.get(t).unwrap_or_else(|| panic!("missing {t:?}"));
+            let e = lex.get_term(t).unwrap_or_else(|| panic!("missing {t:?}"));
             assert!(e.weight > 0.0, "{t:?} should be positive");
         }
-        assert_eq!(lex.get("work").and_then(|e| e.negated).map(f32::is_sign_negative), Some(true));
-        assert!(lex.get("thanks").is_some_and(|e| e.polite));
-        assert!(lex.emo(":(").is_some_and(|w| w < 0.0));
-        assert!(lex.emo("❤").is_some_and(|w| w > 0.0));
+        assert_eq!(lex.get_term("work").and_then(|e| e.negated).map(f32::is_sign_negative), Some(true));
+        assert!(lex.get_term("thanks").is_some_and(|e| e.polite));
+        assert!(lex.emo(hash::bytes(b":(")).is_some_and(|w| w.0 < 0.0 && w.1 < 0.0));
+        assert!(lex.emo(hash::word("❤")).is_some_and(|w| w.0 > 0.0));
+        assert!(lex.get_term("horrible").is_some_and(|e| e.vader < -2.0));
     }
 
     #[test]
@@ -361,9 +427,9 @@ mod tests {
             ":)\t2\nab cd\t1\n",
         );
         assert_eq!(errors.len(), 6, "{errors:?}");
-        assert!(lex.get("good").is_some());
-        assert!(lex.get("not").is_some_and(|e| e.role == Role::Negator));
-        assert!(lex.get("very").is_none());
+        assert!(lex.get_term("good").is_some());
+        assert!(lex.get_term("not").is_some_and(|e| e.role == Role::Negator));
+        assert!(lex.get_term("very").is_none());
     }
 
     #[test]

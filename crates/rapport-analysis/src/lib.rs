@@ -1,14 +1,21 @@
-//! rapport-analysis — the text engine of Rapport (PRODUCT.md §2 C3, §4).
+//! rapport-analysis — the text engine of Rapport (PRODUCT.md §2 C3/C8, §3, §4).
 //!
-//! A pure library: text in, scores and evidence out. No I/O, no clock, no
-//! global mutable state. An [`Engine`] builds its lookup tables once and is then
-//! shared (it is `Send + Sync`) by the server and `rapport assess`.
+//! A pure library: text in, scores and evidence out. No I/O, no clock, no global mutable state. An
+//! [`Engine`] builds its tables once (lexicons, cue lists and the trained models compiled in from
+//! `data/`) and is then shared (`Send + Sync`) by the server and `rapport assess`.
 //!
-//! This is the first cut: an honest lexicon scorer with rules for negation,
-//! intensifiers, "but", questions, caps, elongation, exclamation marks,
-//! emoticons and emoji, and courtesy words inside complaints. The seams
-//! ([`tokenizer`], [`lexicon`], [`scorer`]) are where a learned model can later
-//! replace or complement the lexicon.
+//! How a customer message is read:
+//! 1. [`email::current_text`] drops quoted history and signatures of email replies.
+//! 2. [`tokenizer`] splits it into hashed tokens (mentions, hashtags, URLs, emoji, emoticons,
+//!    elongation, caps, punctuation runs).
+//! 3. [`features`] reads it with two lexicons under negation/intensity/contrast rules and turns it
+//!    into sparse n-gram and dense lexicon features.
+//! 4. Two linear models ([`model`], trained by `train/` from named data, see `data/MODEL_CARD.md`)
+//!    give sentiment and complaint reason; cue tables ([`cues`]) give emotion and intents.
+//! 5. Evidence is built on demand: each feature's contribution mapped back to its words.
+//!
+//! [`Engine::summarize`] is the allocation-free hot path (after its [`Scratch`] has grown);
+//! [`Engine::analyze_customer`] adds the evidence.
 //!
 //! ```
 //! use rapport_analysis::{Engine, SentimentLabel};
@@ -16,38 +23,248 @@
 //! let engine = Engine::new();
 //! let a = engine.analyze_customer("Still waiting for my refund, this is unacceptable!");
 //! assert_eq!(a.sentiment.label, SentimentLabel::Negative);
-//! assert!(a.evidence.iter().any(|e| e.text == "unacceptable"));
+//! assert!(a.evidence.iter().any(|e| e.text.contains("unacceptable")));
 //! ```
 
 use serde::{Deserialize, Serialize};
 
+pub mod conversation;
+pub mod cues;
+pub mod email;
+pub mod features;
+pub mod hash;
+pub mod labels;
 pub mod lexicon;
-pub mod scorer;
+pub mod model;
+pub mod reply;
+pub mod table;
 pub mod tokenizer;
+pub mod train;
 
+mod evidence;
+
+pub use features::Scratch;
+pub use labels::{ComplaintReason, Emotion, Intent, SentimentLabel};
+pub use model::{LinearModel, ModelError};
+
+use cues::CueTable;
 use lexicon::Lexicon;
+use table::KeyTable;
 use tokenizer::Tokenizer;
 
-/// The analysis engine. Build it once (it parses the built-in lexicon) and share it.
+const SENTIMENT_MODEL: &str = include_str!("../data/sentiment.model.tsv");
+const REASONS_MODEL: &str = include_str!("../data/reasons.model.tsv");
+const EMOTION_CUES: &str = include_str!("../data/emotion.tsv");
+const INTENT_CUES: &str = include_str!("../data/intents.tsv");
+
+/// A reason is reported only when the reason model is at least this sure, or the message is negative.
+const REASON_MIN_CONFIDENCE: f32 = 0.5;
+
+/// The analysis engine. Build it once and share it.
 #[derive(Debug, Clone)]
 pub struct Engine {
     lexicon: Lexicon,
     tokenizer: Tokenizer,
+    sentiment: LinearModel,
+    /// Class index of negative / neutral / positive in the sentiment model.
+    sentiment_classes: [usize; 3],
+    reasons: ReasonModel,
+    emotions: CueTable,
+    intents: CueTable,
+    /// Feature key → (sentiment row, reason row), [`NO_ROW`] where a model lacks the feature: one
+    /// probe per feature scores both models.
+    joint: KeyTable<(u32, u32)>,
+}
+
+const NO_ROW: u32 = u32::MAX;
+
+fn joint_index(sentiment: &LinearModel, reasons: &LinearModel) -> KeyTable<(u32, u32)> {
+    let mut t = KeyTable::new((NO_ROW, NO_ROW));
+    for (k, r) in sentiment.rows() {
+        t.get_or_insert(k, (NO_ROW, NO_ROW)).0 = r;
+    }
+    for (k, r) in reasons.rows() {
+        t.get_or_insert(k, (NO_ROW, NO_ROW)).1 = r;
+    }
+    t
+}
+
+/// A complaint-reason classifier: the built-in one (classes of [`ComplaintReason`]) or a business's
+/// own (`rapport train-reasons`), whose classes are free names.
+#[derive(Debug, Clone)]
+pub struct ReasonModel {
+    model: LinearModel,
+}
+
+impl ReasonModel {
+    pub fn new(model: LinearModel) -> Self {
+        ReasonModel { model }
+    }
+
+    pub fn model(&self) -> &LinearModel {
+        &self.model
+    }
 }
 
 impl Engine {
-    /// An engine with the built-in lexicon (compiled in from `data/`).
+    /// The engine with the built-in data and models.
     pub fn new() -> Engine {
-        let lexicon = Lexicon::builtin();
-        let tokenizer = Tokenizer::new(lexicon.emoticon_patterns());
-        Engine { lexicon, tokenizer }
+        // The built-in files are tested to parse (tests in this crate); a broken build-time file
+        // must not take the server down, so fall back to an empty model instead of panicking.
+        let sentiment = LinearModel::parse(SENTIMENT_MODEL)
+            .unwrap_or_else(|_| fallback_model(&["negative", "neutral", "positive"]));
+        let reasons = LinearModel::parse(REASONS_MODEL)
+            .unwrap_or_else(|_| fallback_model(&ComplaintReason::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>()));
+        Engine::with_models(sentiment, ReasonModel::new(reasons))
     }
 
-    /// Scores one customer message. Never panics; evidence offsets are byte
-    /// offsets into `text` on char boundaries.
+    /// The engine with other models (a custom reason taxonomy, or models under training).
+    pub fn with_models(sentiment: LinearModel, reasons: ReasonModel) -> Engine {
+        let lexicon = Lexicon::builtin();
+        let tokenizer = Tokenizer::new(lexicon.emoticon_patterns());
+        let class = |name: &str, default: usize| sentiment.classes().iter().position(|c| c == name).unwrap_or(default);
+        let sentiment_classes = [class("negative", 0), class("neutral", 1), class("positive", 2)];
+        let emotion_names: Vec<&str> = Emotion::ALL.iter().map(|e| e.as_str()).collect();
+        let intent_names: Vec<&str> = Intent::ALL.iter().map(|e| e.as_str()).collect();
+        let joint = joint_index(&sentiment, &reasons.model);
+        Engine {
+            lexicon,
+            tokenizer,
+            sentiment,
+            sentiment_classes,
+            joint,
+            reasons,
+            emotions: CueTable::parse(EMOTION_CUES, "emotion.tsv", &emotion_names).0,
+            intents: CueTable::parse(INTENT_CUES, "intents.tsv", &intent_names).0,
+        }
+    }
+
+    /// Replaces the reason model (a custom taxonomy).
+    pub fn set_reasons(&mut self, reasons: ReasonModel) {
+        self.joint = joint_index(&self.sentiment, &reasons.model);
+        self.reasons = reasons;
+    }
+
+    pub fn sentiment_model(&self) -> &LinearModel {
+        &self.sentiment
+    }
+
+    pub fn reason_model(&self) -> &ReasonModel {
+        &self.reasons
+    }
+
+    /// Tokenizes `text` and extracts its features into `scratch` (training and evaluation use this).
+    pub fn features_into(&self, text: &str, scratch: &mut Scratch) {
+        self.tokenizer.tokenize_into(text, &mut scratch.tokens);
+        features::extract(&self.lexicon, scratch);
+    }
+
+    /// Sentiment, emotion, reason and intents of a customer message, without evidence.
+    /// Allocation-free once `scratch` has grown to the size of the messages seen.
+    pub fn summarize(&self, text: &str, scratch: &mut Scratch) -> Summary {
+        let text = email::current_text(text);
+        self.features_into(text, scratch);
+        self.summary_of(scratch)
+    }
+
+    fn summary_of(&self, scratch: &Scratch) -> Summary {
+        // Nothing to read (blank, punctuation, a bare link or handle): neutral, and sure of it,
+        // rather than the model's prior.
+        if !readable(scratch) {
+            return Summary {
+                sentiment: Sentiment { label: SentimentLabel::Neutral, score: 0.0, confidence: 1.0 },
+                emotion: Emotion::Neutral,
+                reason: None,
+                reason_confidence: 0.0,
+                intents: IntentSet::default(),
+            };
+        }
+        let [neg, neu, pos] = self.sentiment_classes;
+        let (ss, rs) = self.score_both(&scratch.features);
+        let p = ss.probabilities();
+        let (pn, pu, pp) = (p[neg], p[neu], p[pos]);
+        let label = if pn >= pu && pn >= pp {
+            SentimentLabel::Negative
+        } else if pp > pu {
+            SentimentLabel::Positive
+        } else {
+            SentimentLabel::Neutral
+        };
+        let sentiment = Sentiment {
+            label,
+            score: f64::from((pp - pn).clamp(-1.0, 1.0)),
+            confidence: f64::from(pn.max(pu).max(pp)),
+        };
+
+        let rp = rs.probabilities();
+        let best = rs.best();
+        let reason_confidence = rp[best];
+        let reason = (label == SentimentLabel::Negative || reason_confidence >= REASON_MIN_CONFIDENCE)
+            .then_some(ReasonIndex(best as u8));
+
+        let mut emotion_scores = [0f32; 7];
+        self.emotions.scan(&scratch.tokens, |cat, w, _, _| emotion_scores[cat] += w);
+        let emotion = pick_emotion(label, &emotion_scores, scratch);
+
+        let mut intent_scores = [0f32; 5];
+        self.intents.scan(&scratch.tokens, |cat, w, _, _| intent_scores[cat] += w);
+        let mut intents = IntentSet::default();
+        for (i, s) in intent_scores.iter().enumerate() {
+            if *s >= 1.0 {
+                intents.0 |= 1 << i;
+            }
+        }
+        Summary { sentiment, emotion, reason, reason_confidence: f64::from(reason_confidence), intents }
+    }
+
+    /// Both models' scores in one pass over the features.
+    #[inline]
+    fn score_both(&self, feats: &[features::Feature]) -> (model::Scores, model::Scores) {
+        let start = |m: &LinearModel| {
+            let mut s = model::Scores { n: m.classes().len(), logits: [0f32; model::MAX_CLASSES] };
+            s.logits[..s.n].copy_from_slice(m.bias());
+            s
+        };
+        let rm = &self.reasons.model;
+        let (mut ss, mut rs) = (start(&self.sentiment), start(rm));
+        for f in feats {
+            let Some(&(a, b)) = self.joint.get(f.key) else { continue };
+            if a != NO_ROW {
+                for (l, &w) in ss.logits[..ss.n].iter_mut().zip(self.sentiment.row(a)) {
+                    *l += w * f.value;
+                }
+            }
+            if b != NO_ROW {
+                for (l, &w) in rs.logits[..rs.n].iter_mut().zip(rm.row(b)) {
+                    *l += w * f.value;
+                }
+            }
+        }
+        (ss, rs)
+    }
+
+    /// The name of a reason index from [`Summary::reason`] (a built-in id or a custom reason name).
+    pub fn reason_name(&self, r: ReasonIndex) -> &str {
+        self.reasons.model.classes().get(usize::from(r.0)).map_or("other", String::as_str)
+    }
+
+    /// Full analysis of a customer message, with evidence for every output.
     pub fn analyze_customer(&self, text: &str) -> MessageAnalysis {
-        let tokens = self.tokenizer.tokenize(text);
-        scorer::score(&self.lexicon, text, &tokens)
+        let mut scratch = Scratch::default();
+        let current = email::current_text(text);
+        self.features_into(current, &mut scratch);
+        let summary = self.summary_of(&scratch);
+        if !readable(&scratch) {
+            return MessageAnalysis {
+                sentiment: summary.sentiment,
+                emotion: summary.emotion,
+                reason: None,
+                reason_confidence: 0.0,
+                intents: Vec::new(),
+                evidence: Vec::new(),
+            };
+        }
+        evidence::build(self, current, &scratch, &summary)
     }
 }
 
@@ -57,56 +274,112 @@ impl Default for Engine {
     }
 }
 
+/// Whether a message has anything to read: a word, an emoticon or an emoji.
+fn readable(scratch: &Scratch) -> bool {
+    scratch
+        .tokens
+        .iter()
+        .any(|t| t.is_word() || matches!(t.kind, tokenizer::TokenKind::Emoticon | tokenizer::TokenKind::Emoji))
+}
+
+fn fallback_model(classes: &[&str]) -> LinearModel {
+    LinearModel::empty(classes.iter().map(|c| c.to_string()).collect())
+}
+
+/// The emotion that agrees with the polarity and has the strongest cues.
+fn pick_emotion(label: SentimentLabel, scores: &[f32; 7], scratch: &Scratch) -> Emotion {
+    let best_of = |cands: &[Emotion]| -> Option<Emotion> {
+        cands
+            .iter()
+            .copied()
+            .map(|e| (e, scores[Emotion::ALL.iter().position(|x| *x == e).unwrap_or(6)]))
+            .filter(|(_, s)| *s > 0.0)
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(e, _)| e)
+    };
+    match label {
+        SentimentLabel::Negative => {
+            best_of(&[Emotion::Anger, Emotion::Frustration, Emotion::Anxiety, Emotion::Disappointment]).unwrap_or_else(
+                || {
+                    // No cue: shouting reads as anger, anything else as frustration.
+                    let shouting = scratch.tokens.iter().any(|t| t.caps && t.is_word())
+                        || scratch.tokens.iter().any(|t| t.bangs >= 2);
+                    if shouting { Emotion::Anger } else { Emotion::Frustration }
+                },
+            )
+        }
+        SentimentLabel::Positive => {
+            best_of(&[Emotion::Gratitude, Emotion::Satisfaction]).unwrap_or(Emotion::Satisfaction)
+        }
+        SentimentLabel::Neutral => {
+            if scores[2] >= 2.0 {
+                Emotion::Anxiety
+            } else {
+                Emotion::Neutral
+            }
+        }
+    }
+}
+
+/// Index of a class of the engine's reason model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReasonIndex(pub u8);
+
+/// A set of [`Intent`]s, as bits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct IntentSet(pub u8);
+
+impl IntentSet {
+    pub fn contains(&self, i: Intent) -> bool {
+        let bit = Intent::ALL.iter().position(|x| *x == i).unwrap_or(7);
+        self.0 & (1 << bit) != 0
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Intent> + '_ {
+        Intent::ALL.iter().copied().filter(|i| self.contains(*i))
+    }
+}
+
+/// What [`Engine::summarize`] returns: everything but the evidence.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Summary {
+    pub sentiment: Sentiment,
+    pub emotion: Emotion,
+    pub reason: Option<ReasonIndex>,
+    pub reason_confidence: f64,
+    pub intents: IntentSet,
+}
+
 /// The analysis of one message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MessageAnalysis {
     pub sentiment: Sentiment,
-    /// What caused the score, strongest (by |weight|) first.
+    #[serde(default = "neutral_emotion")]
+    pub emotion: Emotion,
+    /// The complaint reason (a [`ComplaintReason`] id, or a custom reason's name); `None` when the
+    /// message is not a complaint and no reason is likely.
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub reason_confidence: f64,
+    #[serde(default)]
+    pub intents: Vec<Intent>,
+    /// What caused the results, strongest (by |weight|) first.
     pub evidence: Vec<Evidence>,
+}
+
+fn neutral_emotion() -> Emotion {
+    Emotion::Neutral
 }
 
 /// A sentiment score.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Sentiment {
     pub label: SentimentLabel,
-    /// In [-1, 1]; the sign is the polarity.
+    /// In [-1, 1]: P(positive) − P(negative). The sign is the polarity, also for neutral text.
     pub score: f64,
-    /// In [0, 1].
+    /// In [0, 1]: the probability of the label.
     pub confidence: f64,
-}
-
-/// Polarity label.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SentimentLabel {
-    Negative,
-    Neutral,
-    Positive,
-}
-
-impl SentimentLabel {
-    /// `"negative"`, `"neutral"` or `"positive"` (the serde form).
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            SentimentLabel::Negative => "negative",
-            SentimentLabel::Neutral => "neutral",
-            SentimentLabel::Positive => "positive",
-        }
-    }
-
-    /// Parses the [`as_str`](Self::as_str) form, ignoring ASCII case and surrounding whitespace.
-    pub fn parse(s: &str) -> Option<Self> {
-        let s = s.trim();
-        [SentimentLabel::Negative, SentimentLabel::Neutral, SentimentLabel::Positive]
-            .into_iter()
-            .find(|l| l.as_str().eq_ignore_ascii_case(s))
-    }
-}
-
-impl std::fmt::Display for SentimentLabel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// One piece of evidence: a span of the message and what it contributed.
@@ -117,9 +390,16 @@ pub struct Evidence {
     /// Byte offsets into the analysed text (char boundaries).
     pub start: usize,
     pub end: usize,
-    /// Signed contribution to the (un-normalised) score.
+    /// Signed contribution: for sentiment, to the log-odds of positive over negative; for emotion,
+    /// reason and intent evidence, the cue's or feature's weight for that output.
     pub weight: f64,
-    /// Why: "lexicon", "negated", "intensified by 'very'", "all caps", "exclamation",
-    /// "emoticon", "emoji", "in a question", "after 'but'" … (comma separated).
+    /// Which output it supports: "sentiment", "emotion", "reason" or "intent".
+    #[serde(default = "sentiment_signal")]
+    pub signal: String,
+    /// Why: "lexicon", "negated", "learned phrase", "cue for anger" … (comma separated).
     pub note: String,
+}
+
+fn sentiment_signal() -> String {
+    "sentiment".into()
 }

@@ -8,27 +8,26 @@
 //! elongated words (`sooo` → `soo`, with `so` as alternative), ALL-CAPS words and
 //! runs of `!`/`?`.
 //!
-//! Every offset is a char boundary of the input: the scanner only ever advances
-//! by whole chars. Nothing here allocates per call except the token vector and
-//! the lower-cased form of words that need it.
+//! A token carries the hash of its normalised form ([`crate::hash`]), never a
+//! string: tokenizing into a reused vector allocates nothing. Every offset is a
+//! char boundary of the input: the scanner only ever advances by whole chars.
 
-use std::borrow::Cow;
+use crate::hash;
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenKind {
     /// Letters/digits with internal apostrophes (`don't`, `it’s`, `2nd`).
     Word,
-    /// A `#hashtag`, or one camel-case segment of it. `norm` has no `#`; the
-    /// first segment's span includes the `#`.
+    /// A `#hashtag`, or one camel-case segment of it. The first segment's span includes the `#`.
     Hashtag,
     /// An `@handle`. Carries no sentiment.
     Mention,
-    /// `http://…`, `https://…`, `www.…`. Ignored by the scorer.
+    /// `http://…`, `https://…`, `www.…`.
     Url,
-    /// An ASCII emoticon such as `:)` or `:-(`. `norm` is the pattern.
+    /// An ASCII emoticon such as `:)` or `:-(`; `hash` is of the pattern as written.
     Emoticon,
-    /// One emoji (possibly with modifiers). `norm` is the base character.
+    /// One emoji (possibly with modifiers); `hash` is of the base character.
     Emoji,
     /// End of a sentence: a run of `.`, `!`, `?`, `…`, or a blank line.
     /// `bangs` and `questions` count the `!` and `?` in the run.
@@ -38,40 +37,73 @@ pub enum TokenKind {
 }
 
 /// One token. `start..end` are byte offsets into the tokenized text.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Token<'a> {
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Token {
     pub kind: TokenKind,
     pub start: usize,
     pub end: usize,
-    /// Normalised form: lower case, `’` → `'`, letter runs of 3+ cut to 2.
-    pub norm: Cow<'a, str>,
-    /// For elongated words: the form with those runs cut to 1 (`sooo` → `so`).
-    pub alt: Option<String>,
+    /// Hash of the normalised form (lower case, `’` → `'`, letter runs of 3+ cut to 2); 0 for breaks.
+    pub hash: u64,
+    /// For elongated words: hash of the form with those runs cut to 1 (`sooo` → `so`), else `hash`.
+    pub alt: u64,
+    /// Hash of the word's stem ([`hash::stem`]); `hash` when nothing is stripped.
+    pub stem: u64,
     /// At least two letters and all letters upper case.
     pub caps: bool,
     /// Contains a lower-case letter.
     pub has_lower: bool,
     /// Had a run of 3+ identical letters.
     pub elongated: bool,
+    /// A word ending in `n't` (a negator whatever the lexicon says).
+    pub nt: bool,
+    /// A word made of digits only (order and flight numbers are one feature, not thousands).
+    pub number: bool,
     /// Number of `!` in a `Terminal` run.
     pub bangs: u32,
     /// Number of `?` in a `Terminal` run.
     pub questions: u32,
 }
 
-impl<'a> Token<'a> {
-    fn simple(kind: TokenKind, start: usize, end: usize, norm: &'a str) -> Self {
+/// The hash every URL token carries (URLs are one feature, whatever they point at).
+pub const URL_HASH: u64 = 0x0075_726c_5f74_6f6b;
+/// The hash every mention token carries.
+pub const MENTION_HASH: u64 = 0x6d_65_6e_74_69_6f_6e;
+
+impl Token {
+    fn simple(kind: TokenKind, start: usize, end: usize, hash: u64) -> Self {
         Token {
             kind,
             start,
             end,
-            norm: Cow::Borrowed(norm),
-            alt: None,
+            hash,
+            alt: hash,
+            stem: hash,
             caps: false,
             has_lower: false,
             elongated: false,
+            nt: false,
+            number: false,
             bangs: 0,
             questions: 0,
+        }
+    }
+
+    /// Whether this token reads as a word (words and hashtag segments).
+    #[inline]
+    pub fn is_word(&self) -> bool {
+        matches!(self.kind, TokenKind::Word | TokenKind::Hashtag)
+    }
+
+    /// The normalised form as a string (for feature names and evidence; allocates).
+    pub fn norm(&self, text: &str) -> String {
+        let raw = text.get(self.start..self.end).unwrap_or("");
+        match self.kind {
+            TokenKind::Word | TokenKind::Hashtag => hash::normalised(raw.trim_start_matches('#')),
+            TokenKind::Emoji => raw.chars().next().map(String::from).unwrap_or_default(),
+            TokenKind::Url => "<url>".to_string(),
+            TokenKind::Emoticon if raw.starts_with('&') => "<3".to_string(),
+            TokenKind::Mention => "<mention>".to_string(),
+            _ => raw.to_string(),
         }
     }
 }
@@ -79,10 +111,9 @@ impl<'a> Token<'a> {
 /// A tokenizer with a fixed set of ASCII emoticon patterns.
 #[derive(Debug, Clone)]
 pub struct Tokenizer {
-    /// Longest first, so `:-((` wins over `:-(`.
-    emoticons: Vec<&'static str>,
-    /// ASCII bytes that start some emoticon.
-    starts: [bool; 128],
+    /// Patterns by their first (ASCII) byte, longest first, so `:-((` wins over `:-(` and a
+    /// position is compared only with the patterns that can start there.
+    emoticons: Vec<Vec<&'static str>>,
 }
 
 const URL_PREFIXES: [&str; 3] = ["http://", "https://", "www."];
@@ -94,21 +125,60 @@ impl Tokenizer {
         let mut emoticons: Vec<&'static str> = patterns.into_iter().filter(|p| !p.is_empty() && p.is_ascii()).collect();
         emoticons.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
         emoticons.dedup();
-        let mut starts = [false; 128];
-        for p in &emoticons {
+        let mut by_byte: Vec<Vec<&'static str>> = vec![Vec::new(); 128];
+        for p in emoticons {
             if let Some(&b) = p.as_bytes().first() {
-                starts[usize::from(b & 0x7f)] = true;
+                by_byte[usize::from(b & 0x7f)].push(p);
             }
         }
-        Tokenizer { emoticons, starts }
+        Tokenizer { emoticons: by_byte }
     }
 
-    /// Splits `text` into tokens. Never panics; all offsets are char boundaries.
-    pub fn tokenize<'a>(&self, text: &'a str) -> Vec<Token<'a>> {
+    /// Splits `text` into a new vector of tokens.
+    pub fn tokenize(&self, text: &str) -> Vec<Token> {
         let mut out = Vec::with_capacity(text.len() / 4 + 1);
+        self.tokenize_into(text, &mut out);
+        out
+    }
+
+    /// Splits `text` into tokens, replacing the contents of `out` (whose capacity is reused).
+    /// Never panics; all offsets are char boundaries.
+    pub fn tokenize_into(&self, text: &str, out: &mut Vec<Token>) {
+        out.clear();
         let mut i = 0usize;
         let mut prev: Option<char> = None;
-        while let Some(c) = text[i..].chars().next() {
+        let bytes = text.as_bytes();
+        while let Some(&b) = bytes.get(i) {
+            // Fast paths for the common ASCII cases: a single space, and a plain ASCII word (not a
+            // URL or an emoticon start, not running on into non-ASCII letters like "café" or "don’t").
+            if b == b' ' {
+                prev = Some(' ');
+                i += 1;
+                continue;
+            }
+            if b.is_ascii_alphanumeric()
+                && !matches!(b, b'h' | b'H' | b'w' | b'W')
+                && self.emoticons[usize::from(b)].is_empty()
+            {
+                let mut j = i + 1;
+                while let Some(&c) = bytes.get(j) {
+                    if c.is_ascii_alphanumeric()
+                        || (c == b'\'' && bytes.get(j + 1).is_some_and(u8::is_ascii_alphanumeric))
+                    {
+                        j += 1;
+                    } else {
+                        break;
+                    }
+                }
+                if bytes.get(j).is_none_or(|&c| c < 0x80) {
+                    let raw = &text[i..j];
+                    out.push(ascii_word_token(raw, i, j).unwrap_or_else(|| word_token(TokenKind::Word, raw, i, j)));
+                    prev = Some(char::from(bytes[j - 1]));
+                    i = j;
+                    continue;
+                }
+            }
+            let Some(c) = text[i..].chars().next() else { break };
             let rest = &text[i..];
             let next = rest[c.len_utf8()..].chars().next();
             let prev_alnum = prev.is_some_and(char::is_alphanumeric);
@@ -116,11 +186,11 @@ impl Tokenizer {
             // Whitespace: a blank line ends a sentence, a single newline a clause.
             if c.is_whitespace() {
                 let len = span_while(rest, char::is_whitespace);
-                let newlines = rest[..len].matches('\n').count();
+                let newlines = rest.as_bytes()[..len].iter().filter(|&&b| b == b'\n').count();
                 if newlines >= 2 {
-                    out.push(Token::simple(TokenKind::Terminal, i, i + len, ""));
+                    out.push(Token::simple(TokenKind::Terminal, i, i + len, 0));
                 } else if newlines == 1 {
-                    out.push(Token::simple(TokenKind::Clause, i, i + len, ""));
+                    out.push(Token::simple(TokenKind::Clause, i, i + len, 0));
                 }
                 prev = Some(' ');
                 i += len;
@@ -128,9 +198,12 @@ impl Tokenizer {
             }
 
             // URLs run to the next whitespace.
-            if !prev_alnum && URL_PREFIXES.iter().any(|p| starts_with_ignore_ascii_case(rest, p)) {
+            if matches!(c, 'h' | 'H' | 'w' | 'W')
+                && !prev_alnum
+                && URL_PREFIXES.iter().any(|p| starts_with_ignore_ascii_case(rest, p))
+            {
                 let len = span_while(rest, |ch| !ch.is_whitespace());
-                out.push(Token::simple(TokenKind::Url, i, i + len, &rest[..len]));
+                out.push(Token::simple(TokenKind::Url, i, i + len, URL_HASH));
                 prev = rest[..len].chars().next_back();
                 i += len;
                 continue;
@@ -138,10 +211,10 @@ impl Tokenizer {
 
             // ASCII emoticons (checked before words: `XD` starts with a letter).
             if c.is_ascii()
-                && self.starts[usize::from(c as u8 & 0x7f)]
+                && !self.emoticons[usize::from(c as u8 & 0x7f)].is_empty()
                 && let Some(len) = self.match_emoticon(rest, prev_alnum)
             {
-                out.push(Token::simple(TokenKind::Emoticon, i, i + len, &rest[..len]));
+                out.push(Token::simple(TokenKind::Emoticon, i, i + len, hash::bytes(&rest.as_bytes()[..len])));
                 prev = rest[..len].chars().next_back();
                 i += len;
                 continue;
@@ -149,7 +222,7 @@ impl Tokenizer {
 
             if c == '@' && !prev_alnum && next.is_some_and(is_handle_char) {
                 let len = 1 + span_while(&rest[1..], is_handle_char);
-                out.push(Token::simple(TokenKind::Mention, i, i + len, &rest[..len]));
+                out.push(Token::simple(TokenKind::Mention, i, i + len, MENTION_HASH));
                 prev = rest[..len].chars().next_back();
                 i += len;
                 continue;
@@ -157,7 +230,7 @@ impl Tokenizer {
 
             if c == '#' && !prev_alnum && next.is_some_and(char::is_alphanumeric) {
                 let len = 1 + span_while(&rest[1..], |ch| ch.is_alphanumeric() || ch == '_');
-                push_hashtag(&mut out, text, i, i + len);
+                push_hashtag(out, text, i, i + len);
                 prev = rest[..len].chars().next_back();
                 i += len;
                 continue;
@@ -166,19 +239,7 @@ impl Tokenizer {
             if c.is_alphanumeric() {
                 let len = word_len(rest);
                 let raw = &rest[..len];
-                let n = normalize_word(raw);
-                out.push(Token {
-                    kind: TokenKind::Word,
-                    start: i,
-                    end: i + len,
-                    norm: n.norm,
-                    alt: n.alt,
-                    caps: n.caps,
-                    has_lower: n.has_lower,
-                    elongated: n.elongated,
-                    bangs: 0,
-                    questions: 0,
-                });
+                out.push(word_token(TokenKind::Word, raw, i, i + len));
                 prev = raw.chars().next_back();
                 i += len;
                 continue;
@@ -186,8 +247,9 @@ impl Tokenizer {
 
             if is_emoji(c) {
                 let len = emoji_len(rest);
-                let base = &rest[..c.len_utf8()];
-                out.push(Token::simple(TokenKind::Emoji, i, i + len, base));
+                let mut h = hash::WordHasher::default();
+                h.push(c);
+                out.push(Token::simple(TokenKind::Emoji, i, i + len, h.finish()));
                 prev = Some(c);
                 i += len;
                 continue;
@@ -196,14 +258,14 @@ impl Tokenizer {
             // HTML-escaped text from social exports: "&amp;" and "&" read as "and",
             // "&lt;3" as the heart emoticon.
             if c == '&' {
-                let (len, kind, norm) = if starts_with_ignore_ascii_case(rest, "&lt;3") {
-                    (5, TokenKind::Emoticon, "<3")
+                let (len, kind, h) = if starts_with_ignore_ascii_case(rest, "&lt;3") {
+                    (5, TokenKind::Emoticon, hash::bytes(b"<3"))
                 } else if starts_with_ignore_ascii_case(rest, "&amp;") {
-                    (5, TokenKind::Word, "and")
+                    (5, TokenKind::Word, hash::word("and"))
                 } else {
-                    (1, TokenKind::Word, "and")
+                    (1, TokenKind::Word, hash::word("and"))
                 };
-                let mut t = Token::simple(kind, i, i + len, norm);
+                let mut t = Token::simple(kind, i, i + len, h);
                 t.has_lower = kind == TokenKind::Word;
                 out.push(t);
                 prev = Some(';');
@@ -222,7 +284,7 @@ impl Tokenizer {
                     let len =
                         span_while(rest, |ch| matches!(ch, '!' | '?' | '‼' | '⁉' | '！' | '？' | '.' | '…' | '。'));
                     let run = &rest[..len];
-                    let mut t = Token::simple(TokenKind::Terminal, i, i + len, run);
+                    let mut t = Token::simple(TokenKind::Terminal, i, i + len, 0);
                     for ch in run.chars() {
                         match ch {
                             '!' | '！' => t.bangs += 1,
@@ -241,14 +303,14 @@ impl Tokenizer {
                 }
                 ',' | ';' | ':' | '(' | ')' | '[' | ']' | '—' | '–' | '，' | '；' => {
                     let len = c.len_utf8();
-                    out.push(Token::simple(TokenKind::Clause, i, i + len, &rest[..len]));
+                    out.push(Token::simple(TokenKind::Clause, i, i + len, 0));
                     prev = Some(c);
                     i += len;
                 }
                 '-' if !prev_alnum => {
                     // A free-standing dash (" - ") separates clauses; in-word
                     // hyphens ("follow-up") just split the words.
-                    out.push(Token::simple(TokenKind::Clause, i, i + 1, &rest[..1]));
+                    out.push(Token::simple(TokenKind::Clause, i, i + 1, 0));
                     prev = Some(c);
                     i += 1;
                 }
@@ -258,12 +320,12 @@ impl Tokenizer {
                 }
             }
         }
-        out
     }
 
     /// Length in bytes of the emoticon at the start of `rest`, if any.
     fn match_emoticon(&self, rest: &str, prev_alnum: bool) -> Option<usize> {
-        for p in &self.emoticons {
+        let first = rest.as_bytes().first().map_or(0, |b| usize::from(b & 0x7f));
+        for p in &self.emoticons[first] {
             if !rest.starts_with(p) {
                 continue;
             }
@@ -285,10 +347,6 @@ fn is_handle_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }
 
-fn is_apostrophe(c: char) -> bool {
-    c == '\'' || c == '’' || c == 'ʼ'
-}
-
 /// Byte length of the longest prefix whose chars all satisfy `f`.
 fn span_while(s: &str, f: impl Fn(char) -> bool) -> usize {
     s.char_indices().find(|&(_, c)| !f(c)).map_or(s.len(), |(idx, _)| idx)
@@ -305,7 +363,11 @@ fn word_len(s: &str) -> usize {
     while let Some((idx, c)) = chars.next() {
         if c.is_alphanumeric() {
             end = idx + c.len_utf8();
-        } else if is_apostrophe(c) && end == idx && end > 0 && chars.peek().is_some_and(|&(_, n)| n.is_alphanumeric()) {
+        } else if hash::is_apostrophe(c)
+            && end == idx
+            && end > 0
+            && chars.peek().is_some_and(|&(_, n)| n.is_alphanumeric())
+        {
             // internal apostrophe: keep going
         } else {
             break;
@@ -358,36 +420,25 @@ fn emoji_len(s: &str) -> usize {
 }
 
 /// Splits a hashtag into camel-case / underscore segments and pushes them.
-fn push_hashtag<'a>(out: &mut Vec<Token<'a>>, text: &'a str, start: usize, end: usize) {
+fn push_hashtag(out: &mut Vec<Token>, text: &str, start: usize, end: usize) {
     let body_start = start + 1; // '#' is one byte
     let body = &text[body_start..end];
     let mut seg_start = 0usize;
     let mut prev: Option<char> = None;
     let mut first = true;
-    let emit = |from: usize, to: usize, first: &mut bool, out: &mut Vec<Token<'a>>| {
+    let mut emit = |from: usize, to: usize, out: &mut Vec<Token>| {
         if from >= to {
             return;
         }
-        let raw = &body[from..to];
-        let n = normalize_word(raw);
-        let tok_start = if *first { start } else { body_start + from };
-        *first = false;
-        out.push(Token {
-            kind: TokenKind::Hashtag,
-            start: tok_start,
-            end: body_start + to,
-            norm: n.norm,
-            alt: n.alt,
-            caps: n.caps,
-            has_lower: n.has_lower,
-            elongated: n.elongated,
-            bangs: 0,
-            questions: 0,
-        });
+        let tok_start = if first { start } else { body_start + from };
+        first = false;
+        let mut t = word_token(TokenKind::Hashtag, &body[from..to], tok_start, body_start + to);
+        t.start = tok_start;
+        out.push(t);
     };
     for (idx, c) in body.char_indices() {
         if c == '_' {
-            emit(seg_start, idx, &mut first, out);
+            emit(seg_start, idx, out);
             seg_start = idx + 1;
             prev = None;
             continue;
@@ -401,97 +452,131 @@ fn push_hashtag<'a>(out: &mut Vec<Token<'a>>, text: &'a str, start: usize, end: 
             None => false,
         };
         if boundary {
-            emit(seg_start, idx, &mut first, out);
+            emit(seg_start, idx, out);
             seg_start = idx;
         }
         prev = Some(c);
     }
-    emit(seg_start, body.len(), &mut first, out);
+    emit(seg_start, body.len(), out);
 }
 
-struct Normalized<'a> {
-    norm: Cow<'a, str>,
-    alt: Option<String>,
-    caps: bool,
-    has_lower: bool,
-    elongated: bool,
+/// [`word_token`] for a word of ASCII letters, digits and apostrophes, in one pass over its bytes.
+/// `None` for an elongated word (a run of three identical letters), which takes the general path.
+#[inline]
+fn ascii_word_token(raw: &str, start: usize, end: usize) -> Option<Token> {
+    let mut h = hash::WordHasher::default();
+    let (mut upper, mut lower, mut digits) = (0usize, 0usize, 0usize);
+    let (mut last, mut run) = (0u8, 0u32);
+    // Ring buffers indexed by byte position: slot `i % 6` holds byte i and the hasher state before it.
+    let mut tail = [0u8; 6];
+    let mut states = [h; 6];
+    for (i, &b) in raw.as_bytes().iter().enumerate() {
+        upper += usize::from(b.is_ascii_uppercase());
+        lower += usize::from(b.is_ascii_lowercase());
+        digits += usize::from(b.is_ascii_digit());
+        let lc = b.to_ascii_lowercase();
+        if lc == last {
+            run += 1;
+            if run >= 3 && lc.is_ascii_alphabetic() {
+                return None;
+            }
+        } else {
+            last = lc;
+            run = 1;
+        }
+        tail[i % 6] = lc;
+        states[i % 6] = h;
+        h.push(char::from(lc));
+    }
+    let n = raw.len();
+    let live = n.min(6);
+    let mut ordered = ['\0'; 6];
+    for (k, slot) in ordered[6 - live..].iter_mut().enumerate() {
+        *slot = char::from(tail[(n - live + k) % 6]);
+    }
+    let cut = hash::suffix_len(&ordered[6 - live..], n);
+    let hash = h.finish();
+    let letters = upper + lower;
+    Some(Token {
+        kind: TokenKind::Word,
+        start,
+        end,
+        hash,
+        alt: hash,
+        stem: if cut == 0 { hash } else { states[(n - cut) % 6].finish() },
+        caps: letters >= 2 && upper == letters,
+        has_lower: lower > 0,
+        elongated: false,
+        nt: n >= 3 && ordered[3..] == ['n', '\'', 't'],
+        number: digits == n,
+        bangs: 0,
+        questions: 0,
+    })
 }
 
-/// Lower-cases a word, maps curly apostrophes to `'` and handles elongation.
-fn normalize_word(raw: &str) -> Normalized<'_> {
+/// A word token: hashes of the normalised and de-elongated forms, case flags.
+fn word_token(kind: TokenKind, raw: &str, start: usize, end: usize) -> Token {
     let mut letters = 0usize;
     let mut upper = 0usize;
     let mut lower = 0usize;
-    let mut needs_copy = false;
-    let mut elongated = false;
-    let mut last: Option<char> = None;
-    let mut run = 0usize;
-    for c in raw.chars() {
-        if c.is_alphabetic() {
+    if raw.is_ascii() {
+        for b in raw.bytes().filter(u8::is_ascii_alphabetic) {
             letters += 1;
-            if c.is_uppercase() {
-                upper += 1;
-            }
-            if c.is_lowercase() {
-                lower += 1;
-            }
+            upper += usize::from(b.is_ascii_uppercase());
+            lower += usize::from(b.is_ascii_lowercase());
         }
-        if !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '\'') {
-            needs_copy = true;
-        }
-        let lc = c.to_lowercase().next().unwrap_or(c);
-        if Some(lc) == last {
-            run += 1;
-        } else {
-            run = 1;
-            last = Some(lc);
-        }
-        if run >= 3 && c.is_alphabetic() {
-            elongated = true;
+    } else {
+        for c in raw.chars().filter(|c| c.is_alphabetic()) {
+            letters += 1;
+            upper += usize::from(c.is_uppercase());
+            lower += usize::from(c.is_lowercase());
         }
     }
-    let caps = letters >= 2 && upper == letters;
-    let has_lower = lower > 0;
-    if !needs_copy && !elongated {
-        return Normalized { norm: Cow::Borrowed(raw), alt: None, caps, has_lower, elongated };
+    let mut h = hash::WordHasher::default();
+    // The last six normalised chars and the hasher states before each of them give the `n't`
+    // ending and the stem's hash without building the string.
+    let mut tail = ['\0'; 6];
+    let mut states = [h; 6];
+    let elongated = hash::normalise(raw, 2, |c| {
+        // Ring buffers indexed by char position: slot `i % 6` holds char i and the state before it.
+        let slot = h.len() as usize % 6;
+        tail[slot] = c;
+        states[slot] = h;
+        h.push(c);
+    });
+    let n = h.len() as usize;
+    let live = n.min(6);
+    // The last `live` chars in order, oldest first.
+    let mut last = ['\0'; 6];
+    for (k, slot) in last[6 - live..].iter_mut().enumerate() {
+        *slot = tail[(n - live + k) % 6];
     }
-    let mut lowered = String::with_capacity(raw.len());
-    for c in raw.chars() {
-        if is_apostrophe(c) {
-            lowered.push('\'');
-        } else {
-            lowered.extend(c.to_lowercase());
-        }
+    let nt = n >= 3 && last[3..] == ['n', '\'', 't'];
+    let cut = hash::suffix_len(&last[6 - live..], n);
+    let stem = if cut == 0 { h.finish() } else { states[(n - cut) % 6].finish() };
+    let hash = h.finish();
+    let alt = if elongated {
+        let mut a = hash::WordHasher::default();
+        hash::normalise(raw, 1, |c| a.push(c));
+        a.finish()
+    } else {
+        hash
+    };
+    Token {
+        kind,
+        start,
+        end,
+        hash,
+        alt,
+        stem,
+        caps: letters >= 2 && upper == letters,
+        has_lower: lower > 0,
+        elongated,
+        nt,
+        number: !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()),
+        bangs: 0,
+        questions: 0,
     }
-    if !elongated {
-        return Normalized { norm: Cow::Owned(lowered), alt: None, caps, has_lower, elongated };
-    }
-    let norm = collapse_runs(&lowered, 2);
-    let alt = collapse_runs(&lowered, 1);
-    let alt = (alt != norm).then_some(alt);
-    Normalized { norm: Cow::Owned(norm), alt, caps, has_lower, elongated }
-}
-
-/// Cuts runs of 3+ identical letters down to `keep` letters.
-/// Runs of one or two letters are kept as they are.
-fn collapse_runs(s: &str, keep: usize) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let mut j = i + 1;
-        while j < chars.len() && chars[j] == c {
-            j += 1;
-        }
-        let run = j - i;
-        let n = if run >= 3 && c.is_alphabetic() { keep } else { run };
-        for _ in 0..n {
-            out.push(c);
-        }
-        i = j;
-    }
-    out
 }
 
 #[cfg(test)]
@@ -503,7 +588,7 @@ mod tests {
     }
 
     fn kinds_norms(text: &str) -> Vec<(TokenKind, String)> {
-        tk().tokenize(text).into_iter().map(|t| (t.kind, t.norm.into_owned())).collect()
+        tk().tokenize(text).into_iter().map(|t| (t.kind, t.norm(text))).collect()
     }
 
     #[test]
@@ -511,16 +596,20 @@ mod tests {
         let toks = kinds_norms("I don’t know, can't WON'T");
         let words: Vec<_> = toks.iter().filter(|(k, _)| *k == TokenKind::Word).map(|(_, n)| n.as_str()).collect();
         assert_eq!(words, ["i", "don't", "know", "can't", "won't"]);
+        let t = tk().tokenize("don’t");
+        assert_eq!(t[0].hash, hash::word("don't"));
     }
 
     #[test]
     fn urls_mentions_and_hashtags_are_recognised() {
-        let toks = tk().tokenize("@Acme_help see https://x.co/a?b=1 #EpicFail #fail");
+        let text = "@Acme_help see https://x.co/a?b=1 #EpicFail #fail";
+        let toks = tk().tokenize(text);
         assert_eq!(toks[0].kind, TokenKind::Mention);
         assert_eq!(toks[2].kind, TokenKind::Url);
-        assert_eq!(toks[2].norm, "https://x.co/a?b=1");
-        let tags: Vec<_> = toks.iter().filter(|t| t.kind == TokenKind::Hashtag).map(|t| t.norm.as_ref()).collect();
+        assert_eq!(&text[toks[2].start..toks[2].end], "https://x.co/a?b=1");
+        let tags: Vec<_> = toks.iter().filter(|t| t.kind == TokenKind::Hashtag).map(|t| t.norm(text)).collect();
         assert_eq!(tags, ["epic", "fail", "fail"]);
+        assert_eq!(&text[toks[3].start..toks[3].end], "#Epic");
     }
 
     #[test]
@@ -537,12 +626,13 @@ mod tests {
 
     #[test]
     fn elongation_is_cut_and_remembered() {
-        let toks = tk().tokenize("sooo goooood");
-        assert_eq!(toks[0].norm, "soo");
-        assert_eq!(toks[0].alt.as_deref(), Some("so"));
+        let text = "sooo goooood";
+        let toks = tk().tokenize(text);
+        assert_eq!(toks[0].norm(text), "soo");
+        assert_eq!(toks[0].alt, hash::word("so"));
         assert!(toks[0].elongated);
-        assert_eq!(toks[1].norm, "good");
-        assert_eq!(toks[1].alt.as_deref(), Some("god"));
+        assert_eq!(toks[1].norm(text), "good");
+        assert_eq!(toks[1].hash, hash::word("good"));
     }
 
     #[test]
@@ -563,5 +653,21 @@ mod tests {
             assert!(text.is_char_boundary(t.start) && text.is_char_boundary(t.end));
             assert!(t.start < t.end);
         }
+    }
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    use super::*;
+
+    /// The ASCII fast path must give exactly the tokens of the general path.
+    #[test]
+    fn ascii_words_match_the_general_path() {
+        for w in ["hello", "Don't", "CANCELLED", "delayed", "2nd", "12345", "it's", "a", "ok", "Flights", "WON'T"] {
+            let fast = ascii_word_token(w, 0, w.len());
+            let slow = word_token(TokenKind::Word, w, 0, w.len());
+            assert_eq!(fast, Some(slow), "{w}");
+        }
+        assert_eq!(ascii_word_token("sooo", 0, 4), None);
     }
 }

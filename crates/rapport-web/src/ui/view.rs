@@ -84,22 +84,47 @@ pub struct MessageView {
     pub evidence: Vec<EvidenceItem>,
     /// One line summarising the evidence, shown on hover (title attribute).
     pub evidence_title: String,
+    /// Emotion, complaint reason and intents of a customer message ("anger", "reason: billing refund",
+    /// "asks update"), each backed by evidence of that signal.
+    pub signals: Vec<String>,
 }
 
 impl MessageView {
     pub fn of(m: &Message, contact_name: &str, agent_name: impl Fn(&Message) -> String) -> MessageView {
-        let evidence: Vec<EvidenceItem> = m
+        let analysis = m
             .analysis
             .as_ref()
-            .and_then(|a| serde_json::from_value::<rapport_analysis::MessageAnalysis>(a.clone()).ok())
+            .and_then(|a| serde_json::from_value::<rapport_analysis::MessageAnalysis>(a.clone()).ok());
+        let evidence: Vec<EvidenceItem> = analysis
+            .as_ref()
             .map(|a| {
-                a.evidence
-                    .into_iter()
+                // Sentiment evidence first (it is ordered by weight), then what backs the other signals.
+                let (mood, other): (Vec<_>, Vec<_>) = a.evidence.iter().partition(|e| e.signal == "sentiment");
+                mood.into_iter()
                     .take(6)
-                    .map(|e| EvidenceItem { text: e.text, weight: format!("{:+.2}", e.weight), note: e.note })
+                    .chain(other)
+                    .map(|e| EvidenceItem {
+                        text: e.text.clone(),
+                        weight: format!("{:+.2}", e.weight),
+                        note: e.note.clone(),
+                    })
                     .collect()
             })
             .unwrap_or_default();
+        let signals = match (&analysis, m.direction) {
+            (Some(a), Direction::Inbound) => {
+                let mut s = Vec::new();
+                if a.emotion != rapport_analysis::Emotion::Neutral {
+                    s.push(a.emotion.as_str().to_string());
+                }
+                if let Some(r) = &a.reason {
+                    s.push(format!("reason: {}", r.replace('_', " ")));
+                }
+                s.extend(a.intents.iter().map(|i| i.as_str().replace('_', " ")));
+                s
+            }
+            _ => Vec::new(),
+        };
         let evidence_title =
             evidence.iter().map(|e| format!("“{}” {} ({})", e.text, e.weight, e.note)).collect::<Vec<_>>().join("; ");
         let (kind, author) = match m.direction {
@@ -116,6 +141,7 @@ impl MessageView {
             mood: m.mood.map(|mood| Mood::of(mood.score)),
             evidence,
             evidence_title,
+            signals,
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Subcommands. Each is a thin shell over `rapport-app`.
 
+mod score;
 mod serve;
+mod train_reasons;
 mod users;
 
 use std::path::PathBuf;
@@ -44,6 +46,42 @@ enum Command {
         #[command(subcommand)]
         command: users::TokenCommand,
     },
+    /// Analyse messages, one per stdin line (or one CSV column), into one JSON object per line.
+    Score(score::ScoreArgs),
+    /// Train a custom complaint-reason model from labelled examples (for `score --reasons`).
+    TrainReasons(train_reasons::TrainReasonsArgs),
+}
+
+/// A problem with what the command line points at (a file, a column, a model): reported like a
+/// usage error, with exit code 2.
+#[derive(Debug)]
+pub struct InputError(pub String);
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// The exit code for an error returned by [`run`].
+pub fn exit_code(e: &anyhow::Error) -> u8 {
+    if e.downcast_ref::<InputError>().is_some() { 2 } else { 1 }
+}
+
+/// The index of the CSV column named `name` (exact, or ignoring surrounding spaces).
+fn find_column(headers: &csv::ByteRecord, name: &str) -> Result<usize, InputError> {
+    let names: Vec<String> = headers.iter().map(|h| String::from_utf8_lossy(h).into_owned()).collect();
+    names.iter().position(|h| h == name).or_else(|| names.iter().position(|h| h.trim() == name.trim())).ok_or_else(
+        || {
+            if names.is_empty() {
+                InputError(format!("column \"{name}\" not found; the file has no header row"))
+            } else {
+                InputError(format!("column \"{name}\" not found; columns are: {}", names.join(", ")))
+            }
+        },
+    )
 }
 
 pub fn init_logging() {
@@ -76,12 +114,18 @@ pub fn redact(url: &str) -> String {
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    let bind = match &cli.command {
+    // The analysis commands need no configuration and no database.
+    let command = match cli.command {
+        Command::Score(args) => return score::run(args),
+        Command::TrainReasons(args) => return train_reasons::run(args),
+        other => other,
+    };
+    let bind = match &command {
         Command::Serve(args) => args.bind.clone(),
         _ => None,
     };
     let config = config::load(&cli.config, Overrides { db: cli.db.clone(), bind })?;
-    match cli.command {
+    match command {
         Command::Serve(args) => serve::run(config, args).await,
         Command::Migrate => {
             let db = open_db(&config, true).await?;
@@ -91,6 +135,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User { command } => users::user(config, command).await,
         Command::Token { command } => users::token(config, command).await,
+        Command::Score(_) | Command::TrainReasons(_) => Ok(()),
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod api;
 mod browser;
+mod score;
 mod ui;
 
 use std::net::SocketAddr;

@@ -1,0 +1,85 @@
+//! Throughput of the full customer-message analysis (sentiment, emotion, reason, intents; no
+//! evidence) on one core, and the heap allocations it makes after warm-up.
+//!
+//! ```text
+//! cargo run --release -p rapport-analysis --example throughput -- [CSV_WITH_TEXT_COLUMN] [SECONDS]
+//! ```
+//!
+//! Default input: `../shared/data/airline-dev/tweets-dev.csv` (the 4,328 dev tweets), else the VADER
+//! tweets set fetched by `bench/analysis/fetch_vader_corpora.sh`. Prints one JSON object.
+
+use std::alloc::System;
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rapport_analysis::{Engine, Scratch};
+use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
+
+#[global_allocator]
+static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+fn load(path: &Path) -> Option<Vec<String>> {
+    if path.extension().is_some_and(|e| e == "csv") {
+        let mut rdr = csv::Reader::from_path(path).ok()?;
+        let col = rdr.headers().ok()?.iter().position(|h| h == "text")?;
+        Some(rdr.records().filter_map(Result::ok).filter_map(|r| r.get(col).map(String::from)).collect())
+    } else {
+        let raw = std::fs::read(path).ok()?;
+        Some(String::from_utf8_lossy(&raw).lines().filter_map(|l| l.splitn(3, '\t').nth(2).map(String::from)).collect())
+    }
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let candidates: Vec<PathBuf> = match args.first().filter(|a| !a.is_empty()) {
+        Some(p) => vec![PathBuf::from(p)],
+        None => vec![
+            root.join("../shared/data/airline-dev/tweets-dev.csv"),
+            root.join("target/corpora/vader/tweets_GroundTruth.txt"),
+        ],
+    };
+    let seconds: f64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(10.0);
+    let Some((path, texts)) = candidates.iter().find_map(|p| load(p).filter(|t| !t.is_empty()).map(|t| (p, t))) else {
+        eprintln!("no input found (tried {candidates:?})");
+        std::process::exit(2);
+    };
+    let bytes: usize = texts.iter().map(String::len).sum();
+
+    let started = Instant::now();
+    let engine = Engine::new();
+    let build_ms = started.elapsed().as_secs_f64() * 1e3;
+    let mut scratch = Scratch::default();
+
+    // Warm-up: one pass grows the scratch buffers to the longest message.
+    for t in &texts {
+        black_box(engine.summarize(t, &mut scratch));
+    }
+
+    let region = Region::new(GLOBAL);
+    let start = Instant::now();
+    let mut n = 0u64;
+    while start.elapsed().as_secs_f64() < seconds {
+        for t in &texts {
+            black_box(engine.summarize(black_box(t), &mut scratch));
+        }
+        n += texts.len() as u64;
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    let stats = region.change();
+
+    println!(
+        "{{\"input\":{:?},\"messages\":{},\"mean_bytes\":{:.1},\"engine_build_ms\":{:.1},\"analysed\":{},\"seconds\":{:.3},\"messages_per_second\":{:.0},\"ns_per_message\":{:.1},\"allocations_after_warmup\":{},\"bytes_allocated_after_warmup\":{}}}",
+        path.display().to_string(),
+        texts.len(),
+        bytes as f64 / texts.len() as f64,
+        build_ms,
+        n,
+        elapsed,
+        n as f64 / elapsed,
+        elapsed * 1e9 / n as f64,
+        stats.allocations + stats.reallocations,
+        stats.bytes_allocated
+    );
+}

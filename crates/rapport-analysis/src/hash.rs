@@ -1,0 +1,198 @@
+//! Hashing of normalised words, phrases and model features.
+//!
+//! Everything the engine looks up (lexicon terms, model features, cue phrases) is keyed by a 64-bit
+//! hash, so the hot path never builds a string: the tokenizer hashes each word's normalised form as it
+//! scans it, and phrases and features are hashes of hashes. The same functions hash the terms read
+//! from the data files, so a term written `don't` and a token written `DON’T` meet at the same key.
+//! The tables are built from our own data, so hash flooding is not a concern; collisions between
+//! 64-bit keys of a few hundred thousand terms are negligible.
+
+/// The multiplier of the Fx hash (rustc's), applied per input word.
+const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+/// Folds `x` into `h`.
+#[inline]
+pub fn mix(h: u64, x: u64) -> u64 {
+    (h.rotate_left(5) ^ x).wrapping_mul(K)
+}
+
+/// A strong final scramble, so low bits are usable as table indices and salts separate well.
+#[inline]
+pub fn finish(mut h: u64) -> u64 {
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
+/// Hash of raw bytes (used for emoticons, which are case sensitive, and for feature names).
+pub fn bytes(s: &[u8]) -> u64 {
+    let mut h = 0x9e37_79b9_7f4a_7c15;
+    for &b in s {
+        h = mix(h, u64::from(b));
+    }
+    finish(mix(h, s.len() as u64))
+}
+
+/// Incremental hash of a word's normalised characters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WordHasher {
+    h: u64,
+    n: u32,
+}
+
+impl Default for WordHasher {
+    fn default() -> Self {
+        WordHasher { h: 0xcbf2_9ce4_8422_2325, n: 0 }
+    }
+}
+
+impl WordHasher {
+    #[inline]
+    pub fn push(&mut self, c: char) {
+        self.h = mix(self.h, u64::from(u32::from(c)));
+        self.n += 1;
+    }
+
+    #[inline]
+    pub fn finish(&self) -> u64 {
+        finish(mix(self.h, u64::from(self.n)))
+    }
+
+    /// Number of chars pushed.
+    pub fn len(&self) -> u32 {
+        self.n
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+}
+
+/// The apostrophes we read as `'`.
+#[inline]
+pub fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '’' || c == 'ʼ'
+}
+
+/// Feeds the normalised form of `raw` to `emit`: lower case, apostrophes as `'`, runs of three or
+/// more identical letters cut to `keep` (2 for the main form, 1 for the de-elongated alternative).
+/// Returns whether such a run existed.
+#[inline]
+pub fn normalise(raw: &str, keep: u32, mut emit: impl FnMut(char)) -> bool {
+    let mut run_char = '\0';
+    let mut run = 0u32;
+    let mut elongated = false;
+    let flush = |c: char, n: u32, emit: &mut dyn FnMut(char)| {
+        let out = if n >= 3 && c.is_alphabetic() { keep } else { n };
+        for _ in 0..out {
+            emit(c);
+        }
+    };
+    let mut step = |lc: char, emit: &mut dyn FnMut(char)| {
+        if lc == run_char {
+            run += 1;
+        } else {
+            if run > 0 {
+                flush(run_char, run, emit);
+            }
+            run_char = lc;
+            run = 1;
+        }
+        if run >= 3 && lc.is_alphabetic() {
+            elongated = true;
+        }
+    };
+    for c in raw.chars() {
+        if c.is_ascii() {
+            step(c.to_ascii_lowercase(), &mut emit);
+        } else if is_apostrophe(c) {
+            step('\'', &mut emit);
+        } else {
+            for lc in c.to_lowercase() {
+                step(lc, &mut emit);
+            }
+        }
+    }
+    if run > 0 {
+        flush(run_char, run, &mut emit);
+    }
+    elongated
+}
+
+/// Suffixes a light stemmer strips ("delayed", "delays" → "delay"), longest first.
+const SUFFIXES: [&str; 15] =
+    ["ations", "ation", "ments", "ment", "ness", "ings", "ing", "ies", "ied", "ers", "ed", "er", "es", "ly", "s"];
+
+/// How many trailing chars the stemmer strips from a normalised word whose last (up to six) chars
+/// are `tail` and whose length is `len` chars: a stem keeps at least three chars.
+pub fn suffix_len(tail: &[char], len: usize) -> usize {
+    // Every suffix ends in one of these letters; most words leave here.
+    if len < 4 || !matches!(tail.last(), Some('s' | 'n' | 't' | 'g' | 'd' | 'r' | 'y')) {
+        return 0;
+    }
+    for suf in SUFFIXES {
+        let n = suf.len(); // ASCII
+        if len >= n + 3
+            && tail.len() >= n
+            && tail[tail.len() - n..].iter().zip(suf.bytes()).all(|(&c, b)| c == char::from(b))
+        {
+            return n;
+        }
+    }
+    0
+}
+
+/// The stem of a normalised word (for feature names).
+pub fn stem(norm: &str) -> &str {
+    let chars: Vec<char> = norm.chars().collect();
+    let tail = &chars[chars.len().saturating_sub(6)..];
+    let cut = suffix_len(tail, chars.len());
+    let keep: usize = chars[..chars.len() - cut].iter().map(|c| c.len_utf8()).sum();
+    &norm[..keep]
+}
+
+/// Hash of the normalised form of a word as written in a data file or a message.
+pub fn word(raw: &str) -> u64 {
+    let mut h = WordHasher::default();
+    normalise(raw, 2, |c| h.push(c));
+    h.finish()
+}
+
+/// The normalised form as a string (for feature names and evidence; not on the hot path).
+pub fn normalised(raw: &str) -> String {
+    let mut s = String::with_capacity(raw.len());
+    normalise(raw, 2, |c| s.push(c));
+    s
+}
+
+/// Key of a phrase: the first word's hash, then each next word folded in.
+#[inline]
+pub fn phrase_step(prefix: u64, next_word: u64) -> u64 {
+    finish(mix(prefix ^ 0x5bd1_e995, next_word))
+}
+
+/// Key of a space-separated phrase from a data file.
+pub fn phrase(text: &str) -> u64 {
+    let mut words = text.split(' ').filter(|w| !w.is_empty());
+    let first = words.next().map_or(0, word);
+    words.fold(first, |k, w| phrase_step(k, word(w)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalisation_meets_in_the_middle() {
+        assert_eq!(word("DON’T"), word("don't"));
+        assert_eq!(word("Sooooo"), word("soo"));
+        assert_ne!(word("so"), word("soo"));
+        assert_eq!(normalised("GOOOOD"), "good");
+        let mut alt = String::new();
+        assert!(normalise("sooo", 1, |c| alt.push(c)));
+        assert_eq!(alt, "so");
+        assert_eq!(phrase("still  waiting"), phrase_step(word("still"), word("waiting")));
+    }
+}

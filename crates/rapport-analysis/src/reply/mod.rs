@@ -1,0 +1,564 @@
+//! Agent reply quality (PRODUCT.md §2 C8, §3 `lack_of_empathy`, `agent_attitude`,
+//! `impersonal`): the draft checker and the per-reply part of agent scorecards.
+//!
+//! Every check names the words that decided it. Cue phrases live in
+//! `data/reply_cues.tsv` so they can be reviewed and extended without
+//! touching code.
+//!
+//! ```
+//! use rapport_analysis::reply::{check_reply, ReplyContext};
+//!
+//! let ctx = ReplyContext { customer_name: Some("Anna Berg"), customer_negative: true, customer_text: None };
+//! let r = check_reply("Hi Anna, I'm so sorry about the delay. I have refunded the shipping cost.", &ctx);
+//! let apology = r.check("apologises").unwrap();
+//! assert!(apology.passed && apology.applicable);
+//! assert_eq!(apology.evidence[0].text, "so sorry");
+//! assert!(r.check("uses_customer_name").unwrap().passed);
+//! ```
+
+mod cues;
+mod near_dup;
+mod readability;
+mod text;
+
+use std::sync::OnceLock;
+
+use serde::Serialize;
+
+pub use cues::CueError;
+use cues::{CueSet, Hit, Target};
+pub use near_dup::{CannedIndex, hamming, simhash, simhash_similarity};
+pub use readability::Readability;
+
+/// The built-in cue table.
+pub const BUILTIN_CUES: &str = include_str!("../../data/reply_cues.tsv");
+
+/// Similarity at or above which a reply counts as a near-copy of a canned text.
+pub const CANNED_THRESHOLD: f64 = 0.8;
+
+/// Flesch reading ease a reply of 8 words or more must reach to be `readable`.
+pub const READABLE_MIN_EASE: f64 = 50.0;
+
+/// Cue weight a check needs in total: one strong cue, or several weak ones.
+const PASS_AT: f64 = 1.0;
+
+/// Each distinct content word the reply repeats from the customer's message
+/// adds this much to `acknowledges_problem`: naming the customer's own
+/// problem ("your refund", "the login error") is acknowledging it, but one
+/// shared word is not enough on its own.
+const ECHO_WEIGHT: f64 = 0.34;
+
+/// Evidence spans kept per check; a pasted log must not yield 10,000 spans.
+const MAX_EVIDENCE: usize = 20;
+
+/// What is known about the customer side when judging a reply.
+#[derive(Default, Debug, Clone, Copy)]
+pub struct ReplyContext<'a> {
+    /// Full name as known; the first name (after a title such as "Mr") is looked for.
+    pub customer_name: Option<&'a str>,
+    /// Whether the customer's message was negative: makes `apologises` applicable.
+    pub customer_negative: bool,
+    /// The customer message being answered, if known: words the reply repeats
+    /// from it count towards `acknowledges_problem`.
+    pub customer_text: Option<&'a str>,
+}
+
+/// A span of the reply (byte offsets, on char boundaries) and why it matters.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct Span {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+    pub note: String,
+}
+
+/// One check. When `applicable` is false, `passed` still tells what was
+/// found, but the check does not count towards `score`.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct ReplyCheck {
+    /// Stable snake_case id.
+    pub name: &'static str,
+    pub passed: bool,
+    pub applicable: bool,
+    /// What decided the result: the cues found when a positive check passes,
+    /// cancelled ("negated") cues when it fails, the offending words when
+    /// `no_blame_or_dismissal` fails.
+    pub evidence: Vec<Span>,
+}
+
+/// The quality report for one agent reply.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct ReplyReport {
+    /// Always the same checks in the same order (see [`CHECKS`]).
+    pub checks: Vec<ReplyCheck>,
+    pub readability: Readability,
+    /// Politeness/warmth estimate in [-1, 1]; 0 when nothing polite or rude was found.
+    pub tone: f64,
+    /// Weighted share of applicable checks passed, 0–100; capped at 40 when the
+    /// reply blames or dismisses, since no checklist makes up for rudeness.
+    pub score: f64,
+}
+
+impl ReplyReport {
+    /// The check with this id.
+    pub fn check(&self, name: &str) -> Option<&ReplyCheck> {
+        self.checks.iter().find(|c| c.name == name)
+    }
+
+    /// Applicable checks that failed: what the draft lacks.
+    pub fn failed(&self) -> impl Iterator<Item = &ReplyCheck> {
+        self.checks.iter().filter(|c| c.applicable && !c.passed)
+    }
+}
+
+/// Check ids in report order, with their weight in `score`.
+pub const CHECKS: &[(&str, f64)] = &[
+    ("acknowledges_problem", 1.0),
+    ("expresses_empathy", 1.0),
+    ("apologises", 1.0),
+    ("uses_customer_name", 0.5),
+    ("gives_next_step", 1.5),
+    // Mostly a gate (see BLAME_CAP) rather than points: not being rude
+    // should not lift a one-word reply.
+    ("no_blame_or_dismissal", 1.0),
+    ("not_canned", 1.0),
+    ("readable", 0.5),
+];
+
+/// Score ceiling for a reply that fails `no_blame_or_dismissal`.
+const BLAME_CAP: f64 = 40.0;
+
+/// A cue found in a reply, for explanations and for tuning cue weights.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct CueHit {
+    /// The check id, or "tone".
+    pub check: &'static str,
+    /// The phrase as written in the cue table.
+    pub phrase: String,
+    pub weight: f64,
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+    /// Inside the scope of a negator ("not sorry"): not counted.
+    pub negated: bool,
+    pub note: String,
+}
+
+/// Holds the parsed cue table. Build once and share; it is immutable.
+#[derive(Debug, Clone)]
+pub struct ReplyChecker {
+    cues: CueSet,
+}
+
+impl Default for ReplyChecker {
+    fn default() -> Self {
+        ReplyChecker::new()
+    }
+}
+
+fn checker() -> &'static ReplyChecker {
+    static CHECKER: OnceLock<ReplyChecker> = OnceLock::new();
+    CHECKER.get_or_init(ReplyChecker::new)
+}
+
+/// Checks one agent reply with the built-in cues. Never panics.
+pub fn check_reply(text: &str, ctx: &ReplyContext<'_>) -> ReplyReport {
+    checker().check(text, ctx)
+}
+
+/// [`check_reply`], plus `not_canned` against `canned`.
+pub fn check_reply_with_canned(text: &str, ctx: &ReplyContext<'_>, canned: &CannedIndex) -> ReplyReport {
+    checker().check_with_canned(text, ctx, canned)
+}
+
+impl ReplyChecker {
+    /// A checker with the built-in cue table. Its lines are checked by a unit
+    /// test, so none is skipped in practice.
+    pub fn new() -> ReplyChecker {
+        let cues = CueSet::parse(BUILTIN_CUES, false).unwrap_or_default();
+        ReplyChecker { cues }
+    }
+
+    /// A checker with another cue table (same format as the built-in one).
+    pub fn from_tsv(tsv: &str) -> Result<ReplyChecker, CueError> {
+        Ok(ReplyChecker { cues: CueSet::parse(tsv, true)? })
+    }
+
+    pub fn check(&self, text: &str, ctx: &ReplyContext<'_>) -> ReplyReport {
+        self.run(text, ctx, None)
+    }
+
+    pub fn check_with_canned(&self, text: &str, ctx: &ReplyContext<'_>, canned: &CannedIndex) -> ReplyReport {
+        self.run(text, ctx, Some(canned))
+    }
+
+    /// Counted and negated cue hits in `text`, in text order.
+    pub fn cue_hits(&self, text: &str) -> Vec<CueHit> {
+        let toks = text::tokens(text);
+        self.cues
+            .hits(&toks)
+            .into_iter()
+            .map(|h| {
+                let cue = &self.cues.cues[h.cue];
+                CueHit {
+                    check: cue.target.name(),
+                    phrase: cue.phrase.clone(),
+                    weight: cue.weight,
+                    text: text.get(h.start..h.end).unwrap_or_default().to_string(),
+                    start: h.start,
+                    end: h.end,
+                    negated: h.negated,
+                    note: cue.note.clone(),
+                }
+            })
+            .collect()
+    }
+
+    /// Weights of the `tone_from` rows: how much each check's cue weight adds to tone.
+    pub fn tone_from(&self) -> Vec<(&'static str, f64)> {
+        self.cues.tone_from.iter().map(|(t, w)| (t.name(), *w)).collect()
+    }
+
+    fn run(&self, text: &str, ctx: &ReplyContext<'_>, canned: Option<&CannedIndex>) -> ReplyReport {
+        let words = text::words(text);
+        let toks = text::tokens_of(&words);
+        let hits = self.cues.hits(&toks);
+        let span = |start: usize, end: usize, note: String| Span {
+            text: text.get(start..end).unwrap_or_default().to_string(),
+            start,
+            end,
+            note,
+        };
+
+        let echoes = ctx.customer_text.map(|c| echoed_words(c, &toks)).unwrap_or_default();
+        let echo_extra: Vec<(Span, f64)> = echoes
+            .iter()
+            .map(|&(s, e)| (span(s, e, "repeats the customer's own words".to_string()), ECHO_WEIGHT))
+            .collect();
+
+        let ack = self.positive(Target::Acknowledges, &hits, echo_extra, &span);
+        let empathy = self.positive(Target::Empathy, &hits, Vec::new(), &span);
+        let mut apology = self.positive(Target::Apology, &hits, Vec::new(), &span);
+        apology.applicable = ctx.customer_negative;
+        let next = self.positive(Target::NextStep, &hits, Vec::new(), &span);
+
+        let blame_hits: Vec<&Hit> = self.counted(Target::Blame, &hits).collect();
+        let blame_sum: f64 = blame_hits.iter().map(|h| self.cues.cues[h.cue].weight).sum();
+        let blame_failed = blame_sum >= PASS_AT;
+        let blame = ReplyCheck {
+            name: Target::Blame.name(),
+            passed: !blame_failed,
+            applicable: true,
+            evidence: if blame_failed {
+                blame_hits
+                    .iter()
+                    .take(MAX_EVIDENCE)
+                    .map(|h| span(h.start, h.end, self.cues.cues[h.cue].note.clone()))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+        };
+
+        let name = name_check(text, ctx.customer_name, &span);
+        let not_canned = canned_check(text, &words, canned, &span);
+        let readability = readability::readability(&words);
+        let readable = readable_check(&words, &readability, &span);
+
+        let mut tone_raw: f64 = self.counted(Target::Tone, &hits).map(|h| self.cues.cues[h.cue].weight).sum();
+        for &(t, coef) in &self.cues.tone_from {
+            let sum: f64 = self.counted(t, &hits).map(|h| self.cues.cues[h.cue].weight).sum();
+            tone_raw += coef * sum;
+        }
+        // tanh(x/2) = 2·sigmoid(x) − 1: cue weights are on a log-odds scale
+        // (they were fitted as logistic-regression coefficients).
+        let tone = round3((tone_raw / 2.0).tanh());
+
+        let checks = vec![ack, empathy, apology, name, next, blame, not_canned, readable];
+        let score = if words.is_empty() { 0.0 } else { score_of(&checks) };
+        ReplyReport { checks, readability, tone, score }
+    }
+
+    fn counted<'h>(&'h self, target: Target, hits: &'h [Hit]) -> impl Iterator<Item = &'h Hit> + 'h {
+        hits.iter().filter(move |h| {
+            let c = &self.cues.cues[h.cue];
+            c.target == target && !h.negated && c.weight != 0.0
+        })
+    }
+
+    fn positive(
+        &self,
+        target: Target,
+        hits: &[Hit],
+        extra: Vec<(Span, f64)>,
+        span: &dyn Fn(usize, usize, String) -> Span,
+    ) -> ReplyCheck {
+        let counted: Vec<&Hit> = self.counted(target, hits).collect();
+        let sum: f64 = counted.iter().map(|h| self.cues.cues[h.cue].weight).sum::<f64>()
+            + extra.iter().map(|(_, w)| w).sum::<f64>();
+        let passed = sum >= PASS_AT - 1e-9;
+        let mut evidence: Vec<Span> = if passed {
+            let mut ev: Vec<Span> =
+                counted.iter().map(|h| span(h.start, h.end, self.cues.cues[h.cue].note.clone())).collect();
+            ev.extend(extra.into_iter().map(|(s, _)| s));
+            ev.sort_by_key(|s| (s.start, s.end));
+            ev
+        } else {
+            hits.iter()
+                .filter(|h| self.cues.cues[h.cue].target == target && h.negated)
+                .map(|h| span(h.start, h.end, format!("negated: {}", self.cues.cues[h.cue].note)))
+                .collect()
+        };
+        evidence.truncate(MAX_EVIDENCE);
+        ReplyCheck { name: target.name(), passed, applicable: true, evidence }
+    }
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+fn score_of(checks: &[ReplyCheck]) -> f64 {
+    let (mut got, mut total) = (0.0, 0.0);
+    for c in checks.iter().filter(|c| c.applicable) {
+        let w = CHECKS.iter().find(|(n, _)| *n == c.name).map_or(1.0, |(_, w)| *w);
+        total += w;
+        if c.passed {
+            got += w;
+        }
+    }
+    let mut score = if total > 0.0 { 100.0 * got / total } else { 0.0 };
+    if checks.iter().any(|c| c.name == "no_blame_or_dismissal" && !c.passed) {
+        score = score.min(BLAME_CAP);
+    }
+    (score * 10.0).round() / 10.0
+}
+
+/// Function words and support boilerplate that do not show the reply is
+/// about the customer's problem.
+const ECHO_STOP: &[&str] = &[
+    "about",
+    "after",
+    "again",
+    "also",
+    "been",
+    "before",
+    "being",
+    "could",
+    "does",
+    "doing",
+    "from",
+    "have",
+    "having",
+    "hello",
+    "here",
+    "into",
+    "just",
+    "know",
+    "like",
+    "make",
+    "more",
+    "much",
+    "need",
+    "please",
+    "really",
+    "same",
+    "should",
+    "some",
+    "still",
+    "than",
+    "thank",
+    "thanks",
+    "that",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "thing",
+    "this",
+    "those",
+    "very",
+    "want",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "will",
+    "with",
+    "would",
+    "your",
+    "yours",
+    "help",
+    "there",
+    "today",
+    "time",
+    "only",
+    "even",
+    "back",
+    "over",
+    "because",
+    "since",
+    "going",
+    "getting",
+    "again",
+    "anyone",
+    "someone",
+    "something",
+    "anything",
+    "nothing",
+    "everything",
+];
+
+/// First occurrence in the reply of each distinct content word of the customer's text.
+fn echoed_words(customer: &str, toks: &[text::Tok]) -> Vec<(usize, usize)> {
+    let content = |w: &str| w.chars().count() >= 4 && w.chars().all(char::is_alphabetic) && !ECHO_STOP.contains(&w);
+    let theirs: std::collections::HashSet<String> =
+        text::tokens(customer).into_iter().map(|t| t.norm).filter(|w| content(w)).collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for t in toks {
+        if theirs.contains(&t.norm) && seen.insert(t.norm.as_str()) {
+            out.push((t.start, t.end));
+        }
+    }
+    out
+}
+
+const TITLES: &[&str] = &["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam", "dear"];
+
+/// The name to look for: the first word that is not a title.
+fn first_name(full: &str) -> Option<&str> {
+    full.split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .find(|w| !TITLES.iter().any(|t| w.eq_ignore_ascii_case(t)))
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c as u32, 0x0300..=0x036F)
+}
+
+/// Case-insensitive whole-word occurrences of `needle` in `hay`.
+fn find_word_ci(hay: &str, needle: &str) -> Vec<(usize, usize)> {
+    let pattern: Vec<char> = needle.chars().flat_map(char::to_lowercase).collect();
+    let mut out = Vec::new();
+    if pattern.is_empty() {
+        return out;
+    }
+    let mut prev: Option<char> = None;
+    for (i, c) in hay.char_indices() {
+        let at_word_start = is_word_char(c) && !prev.is_some_and(is_word_char);
+        prev = Some(c);
+        if !at_word_start {
+            continue;
+        }
+        let mut k = 0;
+        let mut end = None;
+        for (j, d) in hay[i..].char_indices() {
+            let lower: Vec<char> = d.to_lowercase().collect();
+            if pattern.get(k..k + lower.len()) != Some(lower.as_slice()) {
+                break;
+            }
+            k += lower.len();
+            if k == pattern.len() {
+                end = Some(i + j + d.len_utf8());
+                break;
+            }
+        }
+        if let Some(e) = end
+            && !hay[e..].chars().next().is_some_and(is_word_char)
+        {
+            out.push((i, e));
+        }
+    }
+    out
+}
+
+fn name_check(text: &str, name: Option<&str>, span: &dyn Fn(usize, usize, String) -> Span) -> ReplyCheck {
+    let first = name.and_then(first_name);
+    let found = first.map(|n| find_word_ci(text, n)).unwrap_or_default();
+    let evidence: Vec<Span> =
+        found.iter().take(MAX_EVIDENCE).map(|&(s, e)| span(s, e, "customer's name".to_string())).collect();
+    ReplyCheck { name: "uses_customer_name", passed: !evidence.is_empty(), applicable: first.is_some(), evidence }
+}
+
+fn canned_check(
+    text: &str,
+    words: &[text::Word<'_>],
+    canned: Option<&CannedIndex>,
+    span: &dyn Fn(usize, usize, String) -> Span,
+) -> ReplyCheck {
+    let applicable = canned.is_some_and(|c| !c.is_empty());
+    let nearest = canned.and_then(|c| c.nearest(text));
+    let mut check = ReplyCheck { name: "not_canned", passed: true, applicable, evidence: Vec::new() };
+    if let (Some((id, sim)), Some(first), Some(last)) = (nearest, words.first(), words.last())
+        && sim >= CANNED_THRESHOLD
+    {
+        check.passed = false;
+        check.evidence.push(span(
+            first.start,
+            last.end,
+            format!("near-copy of canned text {id} (similarity {:.2})", sim),
+        ));
+    }
+    check
+}
+
+fn readable_check(
+    words: &[text::Word<'_>],
+    r: &Readability,
+    span: &dyn Fn(usize, usize, String) -> Span,
+) -> ReplyCheck {
+    let passed = r.words < 8 || r.flesch_reading_ease >= READABLE_MIN_EASE;
+    let mut check = ReplyCheck { name: "readable", passed, applicable: true, evidence: Vec::new() };
+    if !passed {
+        // The longest sentence is usually the one to split.
+        let mut best: Option<(usize, usize, usize)> = None;
+        let mut i = 0;
+        while i < words.len() {
+            let s = words[i].sentence;
+            let j = words[i..].iter().position(|w| w.sentence != s).map_or(words.len(), |k| i + k);
+            if best.is_none_or(|(n, _, _)| j - i > n) {
+                best = Some((j - i, i, j - 1));
+            }
+            i = j;
+        }
+        if let Some((n, a, b)) = best {
+            check.evidence.push(span(
+                words[a].start,
+                words[b].end,
+                format!("longest sentence: {n} words (reading ease {:.0})", r.flesch_reading_ease),
+            ));
+        }
+    }
+    check
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_cues_parse_without_errors() {
+        ReplyChecker::from_tsv(BUILTIN_CUES).unwrap();
+    }
+
+    #[test]
+    fn first_name_skips_titles() {
+        assert_eq!(first_name("Mr. John Smith"), Some("John"));
+        assert_eq!(first_name("  anna "), Some("anna"));
+        assert_eq!(first_name("Dr"), None);
+        assert_eq!(first_name(""), None);
+    }
+
+    #[test]
+    fn name_search_is_whole_word_and_case_insensitive() {
+        assert_eq!(find_word_ci("Hi ANNA, Annabel and anna's", "Anna"), vec![(3, 7), (21, 25)]);
+        assert_eq!(find_word_ci("Zoë, ZOË", "zoë"), vec![(0, 4), (6, 10)]);
+        assert!(find_word_ci("Hannah", "anna").is_empty());
+    }
+}

@@ -1,0 +1,196 @@
+//! What a user of the engine notices: labels on plain service text, evidence that points at the
+//! words, emotions, reasons and intents, and well-formed output for any input.
+
+use rapport_analysis::{ComplaintReason, Emotion, Engine, Intent, MessageAnalysis, Scratch, SentimentLabel};
+use std::sync::OnceLock;
+
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(Engine::new)
+}
+
+fn analyze(text: &str) -> MessageAnalysis {
+    let a = engine().analyze_customer(text);
+    assert_well_formed(text, &a);
+    a
+}
+
+fn label(text: &str) -> SentimentLabel {
+    analyze(text).sentiment.label
+}
+
+/// Every invariant the API promises, for any input.
+fn assert_well_formed(text: &str, a: &MessageAnalysis) {
+    let s = a.sentiment;
+    assert!((-1.0..=1.0).contains(&s.score), "score {} out of range for {text:?}", s.score);
+    assert!((0.0..=1.0).contains(&s.confidence), "confidence {} out of range", s.confidence);
+    match s.label {
+        SentimentLabel::Positive => assert!(s.score > 0.0),
+        SentimentLabel::Negative => assert!(s.score <= 0.0),
+        SentimentLabel::Neutral => {}
+    }
+    for e in &a.evidence {
+        assert!(e.start < e.end && e.end <= text.len(), "bad span {e:?}");
+        assert_eq!(text.get(e.start..e.end), Some(e.text.as_str()), "{e:?}");
+        assert!(e.weight.is_finite() && e.weight != 0.0, "{e:?}");
+        assert!(!e.note.is_empty());
+        assert!(["sentiment", "emotion", "reason", "intent"].contains(&e.signal.as_str()));
+    }
+    let sentiment: Vec<_> = a.evidence.iter().filter(|e| e.signal == "sentiment").collect();
+    for w in sentiment.windows(2) {
+        assert!(w[0].weight.abs() >= w[1].weight.abs(), "not ordered: {w:?}");
+    }
+}
+
+#[test]
+fn plain_complaints_are_negative_and_praise_is_positive() {
+    for text in [
+        "Still waiting for my refund, this is unacceptable!",
+        "I am not happy with this service",
+        "Thanks for nothing, still waiting for my refund!!!",
+        "My order was cancelled and nobody told me",
+        "The package arrived damaged and the box was crushed",
+        "Worst customer service ever, 2 hours on hold",
+        "#NeverAgain worst experience",
+    ] {
+        assert_eq!(label(text), SentimentLabel::Negative, "{text}");
+    }
+    for text in [
+        "Thank you so much, the agent fixed it in minutes",
+        "I love it :)",
+        "Great service, very friendly staff!",
+        "The service was awful but the food was great",
+    ] {
+        assert_eq!(label(text), SentimentLabel::Positive, "{text}");
+    }
+}
+
+#[test]
+fn negation_flips_what_follows() {
+    let happy = analyze("I am happy with the service").sentiment.score;
+    let not_happy = analyze("I am not happy with the service").sentiment.score;
+    assert!(happy > 0.0 && not_happy < 0.0, "{happy} vs {not_happy}");
+    let e = analyze("I am not happy with the service");
+    assert!(e.evidence.iter().any(|x| x.text == "happy" && x.note.contains("negated") && x.weight < 0.0), "{e:?}");
+}
+
+#[test]
+fn evidence_points_at_the_words_with_byte_offsets() {
+    // Multi-byte characters before the spans make byte and char offsets differ.
+    let text = "Café ☕ — the refund is still missing and the agent was rude 😡";
+    let a = analyze(text);
+    assert_eq!(a.sentiment.label, SentimentLabel::Negative);
+    let rude = a.evidence.iter().find(|e| e.text == "rude" && e.signal == "sentiment").expect("rude is evidence");
+    assert_eq!(rude.start, text.find("rude").unwrap_or(usize::MAX));
+    assert!(rude.weight < 0.0);
+    assert!(a.evidence.iter().any(|e| e.text == "😡" && e.end == text.len()), "{:?}", a.evidence);
+}
+
+#[test]
+fn quoted_email_history_is_not_read_as_the_customer() {
+    let reply = "Still broken.\n\nOn Mon, 3 Mar 2025, Acme Support <help@acme.test> wrote:\n> We are so sorry! Great news, it is fixed, thank you for your patience!\n";
+    let a = analyze(reply);
+    assert_ne!(a.sentiment.label, SentimentLabel::Positive, "{a:?}");
+    assert!(a.evidence.iter().all(|e| e.end <= "Still broken.".len()), "{:?}", a.evidence);
+}
+
+#[test]
+fn emotions_follow_the_words() {
+    let a = analyze("I am furious, this is outrageous!!!");
+    assert_eq!(a.emotion, Emotion::Anger);
+    assert!(a.evidence.iter().any(|e| e.signal == "emotion" && e.text == "furious"));
+    assert_eq!(analyze("Still waiting, third time I ask, so frustrating").emotion, Emotion::Frustration);
+    assert_eq!(analyze("Really disappointed, I expected better from you").emotion, Emotion::Disappointment);
+    assert_eq!(analyze("Thank you so much for your help!").emotion, Emotion::Gratitude);
+    assert_eq!(analyze("What time do you open tomorrow?").emotion, Emotion::Neutral);
+}
+
+#[test]
+fn service_intents_are_recognised_with_evidence() {
+    let a = analyze(
+        "Any update on my case? I will switch to your competitor and leave a bad review. Let me speak to a real person!",
+    );
+    for i in [Intent::AsksUpdate, Intent::ThreatensLeave, Intent::ThreatensPublic, Intent::AsksHuman] {
+        assert!(a.intents.contains(&i), "{i:?} missing: {:?}", a.intents);
+    }
+    assert!(a.evidence.iter().any(|e| e.signal == "intent" && e.text == "real person"));
+    assert!(
+        analyze("I already told you this twice, how many times do I have to ask")
+            .intents
+            .contains(&Intent::RepeatsRequest)
+    );
+    assert!(analyze("The blue one please").intents.is_empty());
+}
+
+#[test]
+fn complaint_reasons_come_from_the_stable_set() {
+    let cases = [
+        ("My flight was cancelled and nobody rebooked me", ComplaintReason::Cancellation),
+        ("My bag is lost, it never arrived at the airport", ComplaintReason::LostOrDamaged),
+        ("Delayed again, 3 hours late and still waiting at the gate", ComplaintReason::DeliveryDelay),
+        ("On hold for 2 hours, nobody answers the phone", ComplaintReason::Communication),
+    ];
+    for (text, want) in cases {
+        let a = analyze(text);
+        assert_eq!(a.reason.as_deref(), Some(want.as_str()), "{text}: {a:?}");
+        assert!(a.evidence.iter().any(|e| e.signal == "reason"), "{text}: {a:?}");
+    }
+    assert_eq!(analyze("Thanks, have a lovely day!").reason, None);
+}
+
+#[test]
+fn blank_and_unreadable_input_is_neutral_with_no_evidence() {
+    for text in ["", " ", "\n\n\t", "...", "!!!", "???", "@someone", "https://example.com"] {
+        let a = analyze(text);
+        assert_eq!(a.sentiment.label, SentimentLabel::Neutral, "{text:?}");
+        assert_eq!(a.sentiment.score, 0.0);
+        assert!(a.evidence.is_empty(), "{text:?}: {a:?}");
+    }
+}
+
+#[test]
+fn odd_unicode_and_huge_input_are_handled() {
+    for text in ["🙂", "👩‍👩‍👧‍👦👩‍👩‍👧‍👦", "🇫🇷🇩🇪", "é\u{301}", "\u{200D}\u{FE0F}", "ẞ", "a\u{0}b", "\u{FEFF}hello"]
+    {
+        analyze(text);
+    }
+    let big = "the refund is still missing and nobody answers. ".repeat(20_000);
+    let a = analyze(&big);
+    assert_eq!(a.sentiment.label, SentimentLabel::Negative);
+}
+
+#[test]
+fn summarize_agrees_with_analyze_and_reuses_its_buffers() {
+    let mut scratch = Scratch::default();
+    for text in ["Still waiting!!", "Thanks, all good", "Where is my parcel?", ""] {
+        let s = engine().summarize(text, &mut scratch);
+        let a = analyze(text);
+        assert_eq!(s.sentiment, a.sentiment, "{text}");
+        assert_eq!(s.emotion, a.emotion);
+        assert_eq!(s.reason.map(|r| engine().reason_name(r).to_string()), a.reason);
+        assert_eq!(s.intents.iter().collect::<Vec<_>>(), a.intents);
+    }
+}
+
+#[test]
+fn analysis_is_deterministic_and_shareable() {
+    let text = "Thanks, but the refund is STILL missing!!! :(";
+    assert_eq!(analyze(text), analyze(text));
+    assert_eq!(Engine::new().analyze_customer(text), Engine::default().analyze_customer(text));
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Engine>();
+}
+
+#[test]
+fn labels_round_trip_and_old_stored_analyses_still_parse() {
+    for l in SentimentLabel::ALL {
+        assert_eq!(SentimentLabel::parse(l.as_str()), Some(*l));
+    }
+    for r in ComplaintReason::ALL {
+        assert_eq!(ComplaintReason::parse(&r.as_str().to_uppercase()), Some(*r));
+    }
+    // An analysis stored by the first engine (no emotion/reason/intents/signal) still reads.
+    let old = r#"{"sentiment":{"label":"negative","score":-0.5,"confidence":0.7},"evidence":[{"text":"late","start":0,"end":4,"weight":-1.0,"note":"lexicon"}]}"#;
+    let a: Result<MessageAnalysis, _> = serde_json::from_str(old);
+    assert!(a.is_ok_and(|a| a.emotion == Emotion::Neutral && a.evidence[0].signal == "sentiment"));
+}

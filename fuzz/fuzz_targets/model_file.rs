@@ -1,0 +1,23 @@
+//! A model file is user input (`rapport score --reasons FILE`): any bytes must parse to a model or an
+//! error, never a panic, and a parsed model must score text and write itself back.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use rapport_analysis::{Engine, LinearModel, ReasonModel};
+
+thread_local! {
+    static ENGINE: Engine = Engine::new();
+}
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    if let Ok(model) = LinearModel::parse(&text) {
+        let tsv = model.to_tsv();
+        assert!(LinearModel::parse(&tsv).is_ok());
+        ENGINE.with(|engine| {
+            let mut e = engine.clone();
+            e.set_reasons(ReasonModel::new(model));
+            let _ = e.analyze_customer("my parcel is late and nobody answers");
+        });
+    }
+});

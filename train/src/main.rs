@@ -1,0 +1,467 @@
+//! Trains and evaluates the engine's models from named public data.
+//!
+//! ```text
+//! rapport-train eval  [options]   # train on the training split, report on the held-out split
+//! rapport-train cv    [options]   # 4-fold cross-validation inside the training split (for tuning)
+//! rapport-train final [options]   # train on everything, write crates/rapport-analysis/data/*.model.tsv
+//! ```
+//!
+//! Data (see `data/MODEL_CARD.md`): `../shared/data/airline-dev` (sentiment and complaint reasons),
+//! `../shared/data/bitext-intents` (reasons of other industries), and the VADER paper's rated
+//! snippets from the `vaderSentiment` 3.3.2 sdist on PyPI (`bench/analysis/fetch_vader_corpora.sh`):
+//! tweets and movie-review snippets for training, product-review (Amazon) and New York Times
+//! editorial snippets held out for "general reading".
+//!
+//! Splits: airline tweets go to fold `fnv1a(tweet_id) % 5`; fold 0 (about 20 %) is the held-out
+//! test split, never used for training or tuning; folds 1–4 are the training split.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use rapport_analysis::train::{Example, TrainConfig, train};
+use rapport_analysis::{ComplaintReason, Engine, ReasonModel, Scratch};
+
+const SENTIMENT: [&str; 3] = ["negative", "neutral", "positive"];
+
+/// The airline data set's `negativereason` → our reason (PRODUCT.md §3). Written down in
+/// `eval/RESULTS.md` and the model card.
+const AIRLINE_REASONS: &[(&str, ComplaintReason)] = &[
+    ("Late Flight", ComplaintReason::DeliveryDelay),
+    ("longlines", ComplaintReason::DeliveryDelay),
+    ("Cancelled Flight", ComplaintReason::Cancellation),
+    ("Lost Luggage", ComplaintReason::LostOrDamaged),
+    ("Damaged Luggage", ComplaintReason::LostOrDamaged),
+    ("Customer Service Issue", ComplaintReason::Communication),
+    ("Flight Attendant Complaints", ComplaintReason::AgentAttitude),
+    ("Bad Flight", ComplaintReason::ProductQuality),
+    ("Flight Booking Problems", ComplaintReason::Technical),
+];
+
+/// Bitext intents → our reason (intents with no complaint reason are left out).
+const BITEXT_REASONS: &[(&str, ComplaintReason)] = &[
+    ("delivery_period", ComplaintReason::DeliveryDelay),
+    ("track_order", ComplaintReason::DeliveryDelay),
+    ("cancel_order", ComplaintReason::Cancellation),
+    ("check_cancellation_fee", ComplaintReason::BillingRefund),
+    ("get_refund", ComplaintReason::BillingRefund),
+    ("track_refund", ComplaintReason::BillingRefund),
+    ("check_refund_policy", ComplaintReason::BillingRefund),
+    ("payment_issue", ComplaintReason::BillingRefund),
+    ("check_invoice", ComplaintReason::BillingRefund),
+    ("get_invoice", ComplaintReason::BillingRefund),
+    ("check_payment_methods", ComplaintReason::BillingRefund),
+    ("registration_problems", ComplaintReason::Technical),
+    ("recover_password", ComplaintReason::Technical),
+    ("edit_account", ComplaintReason::Technical),
+    ("contact_customer_service", ComplaintReason::Communication),
+    ("contact_human_agent", ComplaintReason::Communication),
+    ("complaint", ComplaintReason::Other),
+];
+
+struct Tweet {
+    text: String,
+    sentiment: usize,
+    reason: Option<ComplaintReason>,
+    fold: u64,
+}
+
+struct Rated {
+    text: String,
+    mean: f32,
+}
+
+struct Options {
+    cfg: TrainConfig,
+    reason_cfg: TrainConfig,
+    w_tweets: f32,
+    w_movies: f32,
+    w_bitext: f32,
+    shared: PathBuf,
+    corpora: PathBuf,
+}
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(cmd) = args.first().cloned() else {
+        bail!(
+            "usage: rapport-train eval|cv|final [--epochs N --lr X --l2 X --min-count N --w-tweets X --w-movies X --w-bitext X]"
+        );
+    };
+    let opts = parse_options(&args[1..])?;
+    let tweets = load_airline(&opts.shared.join("airline-dev/tweets-dev.csv"))?;
+    let vader_tweets = load_rated(&opts.corpora.join("tweets_GroundTruth.txt"))?;
+    let movies = load_rated(&opts.corpora.join("movieReviewSnippets_GroundTruth.txt"))?;
+    let amazon = load_rated(&opts.corpora.join("amazonReviewSnippets_GroundTruth.txt"))?;
+    let nyt = load_rated(&opts.corpora.join("nytEditorialSnippets_GroundTruth.txt"))?;
+    let bitext = load_bitext(&opts.shared.join("bitext-intents/Bitext_Sample_Customer_Service_Training_Dataset.csv"))?;
+    eprintln!(
+        "data: {} airline tweets, {} VADER tweets, {} movie snippets, {} Amazon snippets, {} NYT snippets, {} Bitext utterances",
+        tweets.len(),
+        vader_tweets.len(),
+        movies.len(),
+        amazon.len(),
+        nyt.len(),
+        bitext.len()
+    );
+    let extra = Extra { vader_tweets: &vader_tweets, movies: &movies, bitext: &bitext };
+
+    match cmd.as_str() {
+        "cv" => {
+            let mut sent = Vec::new();
+            let mut reas = Vec::new();
+            for test_fold in 1..5 {
+                let train_set: Vec<&Tweet> = tweets.iter().filter(|t| t.fold != 0 && t.fold != test_fold).collect();
+                let test_set: Vec<&Tweet> = tweets.iter().filter(|t| t.fold == test_fold).collect();
+                let engine = fit(&train_set, &extra, &opts, Vec::new(), Vec::new())?;
+                sent.push(sentiment_report(&engine, &test_set).macro_f1());
+                reas.push(reason_report(&engine, &test_set).macro_f1());
+                eprintln!(
+                    "fold {test_fold}: sentiment macro-F1 {:.4}, reason macro-F1 {:.4}",
+                    sent[sent.len() - 1],
+                    reas[reas.len() - 1]
+                );
+            }
+            // General-reading dev sets (meaningful only when not trained on: --w-tweets 0 / --w-movies 0).
+            let all_train: Vec<&Tweet> = tweets.iter().filter(|t| t.fold != 0).collect();
+            let engine = fit(&all_train, &extra, &opts, Vec::new(), Vec::new())?;
+            let (_, vt) = binary_accuracy(&engine, &vader_tweets);
+            let (_, mv) = binary_accuracy(&engine, &movies);
+            println!(
+                "cv (folds 1-4): sentiment macro-F1 {:.4}, reason macro-F1 {:.4}; dev binary accuracy: VADER tweets {vt:.4}, movie snippets {mv:.4}; features {} + {}",
+                sent.iter().sum::<f64>() / 4.0,
+                reas.iter().sum::<f64>() / 4.0,
+                engine.sentiment_model().len(),
+                engine.reason_model().model().len()
+            );
+        }
+        "eval" => {
+            let train_set: Vec<&Tweet> = tweets.iter().filter(|t| t.fold != 0).collect();
+            let test_set: Vec<&Tweet> = tweets.iter().filter(|t| t.fold == 0).collect();
+            let engine = fit(&train_set, &extra, &opts, Vec::new(), Vec::new())?;
+            let s = sentiment_report(&engine, &test_set);
+            println!("## Sentiment — airline-dev held-out split (fold 0, {} tweets)\n", test_set.len());
+            println!("{}", s.markdown());
+            let r = reason_report(&engine, &test_set);
+            println!(
+                "## Complaint reason — airline-dev held-out split (negative tweets with a reason, Can't Tell excluded)\n"
+            );
+            println!("{}", r.markdown());
+            println!(
+                "## General reading — held-out VADER ground-truth sets (binary, sign of the score vs sign of the mean rating)\n"
+            );
+            println!("| set | rows | accuracy |\n| --- | --: | --: |");
+            for (name, set) in [("Amazon product-review snippets", &amazon), ("NYT editorial snippets", &nyt)] {
+                let (n, acc) = binary_accuracy(&engine, set);
+                println!("| {name} | {n} | {acc:.4} |");
+            }
+            let (n, acc) = binary_accuracy_tweets(&engine, &test_set);
+            println!("| airline held-out (positive vs negative only) | {n} | {acc:.4} |");
+        }
+        "final" => {
+            let all: Vec<&Tweet> = tweets.iter().collect();
+            let header = |what: &str| {
+                vec![
+                    format!("Rapport {what} model — trained by `train/run` (rapport-train final); see data/MODEL_CARD.md."),
+                    "Training data: airline-dev (CC BY-NC-SA 4.0), VADER tweets + movie snippets (vaderSentiment 3.3.2, MIT),".into(),
+                    "Bitext customer-service sample (CDLA-Sharing 1.0). The weights inherit the non-commercial terms of airline-dev.".into(),
+                ]
+            };
+            let engine = fit(&all, &extra, &opts, header("sentiment"), header("complaint-reason"))?;
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/rapport-analysis/data");
+            std::fs::write(dir.join("sentiment.model.tsv"), engine.sentiment_model().to_tsv())?;
+            std::fs::write(dir.join("reasons.model.tsv"), engine.reason_model().model().to_tsv())?;
+            println!(
+                "wrote {} sentiment and {} reason features to {}",
+                engine.sentiment_model().len(),
+                engine.reason_model().model().len(),
+                dir.display()
+            );
+        }
+        other => bail!("unknown command {other:?}"),
+    }
+    Ok(())
+}
+
+struct Extra<'a> {
+    vader_tweets: &'a [Rated],
+    movies: &'a [Rated],
+    bitext: &'a [(String, ComplaintReason)],
+}
+
+/// Three-class label of a rated snippet: clearly positive / negative means, else neutral.
+fn rated_label(mean: f32) -> usize {
+    if mean >= 0.5 {
+        2
+    } else if mean <= -0.5 {
+        0
+    } else {
+        1
+    }
+}
+
+fn fit(
+    tweets: &[&Tweet],
+    extra: &Extra<'_>,
+    o: &Options,
+    sentiment_header: Vec<String>,
+    reason_header: Vec<String>,
+) -> Result<Engine> {
+    let mut ex: Vec<Example<'_>> =
+        tweets.iter().map(|t| Example { text: &t.text, label: t.sentiment, weight: 1.0 }).collect();
+    if o.w_tweets > 0.0 {
+        ex.extend(extra.vader_tweets.iter().map(|r| Example {
+            text: &r.text,
+            label: rated_label(r.mean),
+            weight: o.w_tweets,
+        }));
+    }
+    if o.w_movies > 0.0 {
+        ex.extend(extra.movies.iter().map(|r| Example {
+            text: &r.text,
+            label: rated_label(r.mean),
+            weight: o.w_movies,
+        }));
+    }
+    let classes: Vec<String> = SENTIMENT.iter().map(|s| s.to_string()).collect();
+    let base = Engine::new();
+    let sentiment = train(&base, &ex, &classes, &o.cfg, sentiment_header)?;
+
+    let reason_classes: Vec<String> = ComplaintReason::ALL.iter().map(|r| r.as_str().to_string()).collect();
+    let idx = |r: ComplaintReason| ComplaintReason::ALL.iter().position(|x| *x == r).unwrap_or(0);
+    let mut rex: Vec<Example<'_>> =
+        tweets.iter().filter_map(|t| t.reason.map(|r| Example { text: &t.text, label: idx(r), weight: 1.0 })).collect();
+    if o.w_bitext > 0.0 {
+        rex.extend(extra.bitext.iter().map(|(text, r)| Example { text, label: idx(*r), weight: o.w_bitext }));
+    }
+    let reasons = train(&base, &rex, &reason_classes, &o.reason_cfg, reason_header)?;
+    Ok(Engine::with_models(sentiment, ReasonModel::new(reasons)))
+}
+
+/// Confusion matrix and the usual figures.
+struct Report {
+    classes: Vec<String>,
+    /// confusion[gold][predicted]
+    confusion: Vec<Vec<u32>>,
+}
+
+impl Report {
+    fn new(classes: Vec<String>) -> Self {
+        let n = classes.len();
+        Report { classes, confusion: vec![vec![0; n]; n] }
+    }
+
+    fn f1(&self, c: usize) -> Option<f64> {
+        let tp = f64::from(self.confusion[c][c]);
+        let gold: f64 = self.confusion[c].iter().map(|&x| f64::from(x)).sum();
+        let pred: f64 = self.confusion.iter().map(|row| f64::from(row[c])).sum();
+        if gold == 0.0 {
+            return None;
+        }
+        if tp == 0.0 {
+            return Some(0.0);
+        }
+        let (p, r) = (tp / pred, tp / gold);
+        Some(2.0 * p * r / (p + r))
+    }
+
+    /// Mean F1 over the classes present in the gold data.
+    fn macro_f1(&self) -> f64 {
+        let f: Vec<f64> = (0..self.classes.len()).filter_map(|c| self.f1(c)).collect();
+        if f.is_empty() { 0.0 } else { f.iter().sum::<f64>() / f.len() as f64 }
+    }
+
+    fn accuracy(&self) -> f64 {
+        let total: u32 = self.confusion.iter().flatten().sum();
+        let right: u32 = (0..self.classes.len()).map(|c| self.confusion[c][c]).sum();
+        if total == 0 { 0.0 } else { f64::from(right) / f64::from(total) }
+    }
+
+    fn markdown(&self) -> String {
+        let total: u32 = self.confusion.iter().flatten().sum();
+        let mut s = format!(
+            "{} messages: accuracy **{:.4}**, macro-F1 **{:.4}** (over the classes present)\n\n| class | gold | F1 |\n| --- | --: | --: |\n",
+            total,
+            self.accuracy(),
+            self.macro_f1()
+        );
+        for (c, name) in self.classes.iter().enumerate() {
+            let gold: u32 = self.confusion[c].iter().sum();
+            if gold > 0 {
+                s.push_str(&format!("| {name} | {gold} | {:.4} |\n", self.f1(c).unwrap_or(0.0)));
+            }
+        }
+        s.push_str("\nConfusion (rows gold, columns predicted):\n\n| gold \\ predicted |");
+        for name in &self.classes {
+            s.push_str(&format!(" {name} |"));
+        }
+        s.push_str("\n| --- |");
+        s.push_str(&" --: |".repeat(self.classes.len()));
+        s.push('\n');
+        for (c, name) in self.classes.iter().enumerate() {
+            if self.confusion[c].iter().sum::<u32>() == 0 {
+                continue;
+            }
+            s.push_str(&format!("| {name} |"));
+            for v in &self.confusion[c] {
+                s.push_str(&format!(" {v} |"));
+            }
+            s.push('\n');
+        }
+        s
+    }
+}
+
+fn sentiment_report(engine: &Engine, set: &[&Tweet]) -> Report {
+    let mut r = Report::new(SENTIMENT.iter().map(|s| s.to_string()).collect());
+    let mut scratch = Scratch::default();
+    for t in set {
+        let p = engine.summarize(&t.text, &mut scratch).sentiment.label;
+        let pi = SENTIMENT.iter().position(|s| *s == p.as_str()).unwrap_or(1);
+        r.confusion[t.sentiment][pi] += 1;
+    }
+    r
+}
+
+fn reason_report(engine: &Engine, set: &[&Tweet]) -> Report {
+    let classes: Vec<String> = ComplaintReason::ALL.iter().map(|r| r.as_str().to_string()).collect();
+    let mut r = Report::new(classes);
+    let model = engine.reason_model().model();
+    let mut scratch = Scratch::default();
+    for t in set {
+        let Some(gold) = t.reason else { continue };
+        engine.features_into(&t.text, &mut scratch);
+        let best = model.score(&scratch.features).best();
+        let gi = ComplaintReason::ALL.iter().position(|x| *x == gold).unwrap_or(0);
+        r.confusion[gi][best] += 1;
+    }
+    r
+}
+
+fn binary_accuracy(engine: &Engine, set: &[Rated]) -> (usize, f64) {
+    let mut scratch = Scratch::default();
+    let (mut n, mut right) = (0usize, 0usize);
+    for r in set.iter().filter(|r| r.mean != 0.0) {
+        n += 1;
+        let score = engine.summarize(&r.text, &mut scratch).sentiment.score;
+        if (score > 0.0) == (r.mean > 0.0) && score != 0.0 {
+            right += 1;
+        }
+    }
+    (n, if n == 0 { 0.0 } else { right as f64 / n as f64 })
+}
+
+fn binary_accuracy_tweets(engine: &Engine, set: &[&Tweet]) -> (usize, f64) {
+    let mut scratch = Scratch::default();
+    let (mut n, mut right) = (0usize, 0usize);
+    for t in set.iter().filter(|t| t.sentiment != 1) {
+        n += 1;
+        let score = engine.summarize(&t.text, &mut scratch).sentiment.score;
+        if (score > 0.0) == (t.sentiment == 2) && score != 0.0 {
+            right += 1;
+        }
+    }
+    (n, if n == 0 { 0.0 } else { right as f64 / n as f64 })
+}
+
+fn fnv1a(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+fn load_airline(path: &Path) -> Result<Vec<Tweet>> {
+    let mut rdr = csv::Reader::from_path(path).with_context(|| format!("reading {}", path.display()))?;
+    let headers = rdr.headers()?.clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).with_context(|| format!("no column {name}"));
+    let (id, sent, reason, text) = (col("tweet_id")?, col("airline_sentiment")?, col("negativereason")?, col("text")?);
+    let mut out = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec?;
+        let Some(sentiment) = SENTIMENT.iter().position(|s| Some(*s) == rec.get(sent)) else { continue };
+        let reason = rec.get(reason).and_then(|r| AIRLINE_REASONS.iter().find(|(a, _)| *a == r).map(|(_, o)| *o));
+        out.push(Tweet {
+            text: rec.get(text).unwrap_or("").to_string(),
+            sentiment,
+            reason: if sentiment == 0 { reason } else { None },
+            fold: fnv1a(rec.get(id).unwrap_or("")) % 5,
+        });
+    }
+    Ok(out)
+}
+
+fn load_rated(path: &Path) -> Result<Vec<Rated>> {
+    let raw = std::fs::read(path)
+        .with_context(|| format!("reading {} (run bench/analysis/fetch_vader_corpora.sh)", path.display()))?;
+    let text = String::from_utf8_lossy(&raw);
+    Ok(text
+        .lines()
+        .filter_map(|l| {
+            let mut cols = l.trim_end_matches('\r').splitn(3, '\t');
+            let _id = cols.next()?;
+            let mean: f32 = cols.next()?.trim().parse().ok()?;
+            Some(Rated { mean, text: cols.next()?.to_string() })
+        })
+        .collect())
+}
+
+fn load_bitext(path: &Path) -> Result<Vec<(String, ComplaintReason)>> {
+    let mut rdr = csv::Reader::from_path(path).with_context(|| format!("reading {}", path.display()))?;
+    let headers = rdr.headers()?.clone();
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim_start_matches('\u{feff}') == name)
+            .with_context(|| format!("no column {name}"))
+    };
+    let (utt, intent) = (col("utterance")?, col("intent")?);
+    let mut out = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec?;
+        if let (Some(u), Some(i)) = (rec.get(utt), rec.get(intent))
+            && let Some((_, r)) = BITEXT_REASONS.iter().find(|(b, _)| *b == i)
+        {
+            out.push((u.to_string(), *r));
+        }
+    }
+    Ok(out)
+}
+
+fn parse_options(args: &[String]) -> Result<Options> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut o = Options {
+        cfg: TrainConfig::default(),
+        reason_cfg: TrainConfig { epochs: 15, ..TrainConfig::default() },
+        w_tweets: 0.2,
+        w_movies: 0.1,
+        w_bitext: 0.3,
+        shared: std::env::var_os("RAPPORT_SHARED_DATA").map_or_else(|| root.join("../shared/data"), PathBuf::from),
+        corpora: root.join("target/corpora/vader"),
+    };
+    let mut map = BTreeMap::new();
+    for pair in args.chunks(2) {
+        let [k, v] = pair else { bail!("options come in pairs: --name value") };
+        map.insert(k.trim_start_matches('-').to_string(), v.clone());
+    }
+    for (k, v) in map {
+        let f: f32 = v.parse().with_context(|| format!("--{k} {v}: not a number"))?;
+        match k.as_str() {
+            "epochs" => o.cfg.epochs = f as u32,
+            "lr" => o.cfg.learning_rate = f,
+            "l2" => o.cfg.l2 = f,
+            "min-count" => o.cfg.min_count = f as u32,
+            "reason-epochs" => o.reason_cfg.epochs = f as u32,
+            "reason-lr" => o.reason_cfg.learning_rate = f,
+            "reason-l2" => o.reason_cfg.l2 = f,
+            "w-tweets" => o.w_tweets = f,
+            "w-movies" => o.w_movies = f,
+            "w-bitext" => o.w_bitext = f,
+            "balance" => o.cfg.balance_power = f,
+            "reason-balance" => o.reason_cfg.balance_power = f,
+            "prune" => {
+                o.cfg.prune_below = f;
+                o.reason_cfg.prune_below = f;
+            }
+            _ => bail!("unknown option --{k}"),
+        }
+    }
+    Ok(o)
+}
