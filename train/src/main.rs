@@ -77,6 +77,8 @@ struct Options {
     w_tweets: f32,
     w_movies: f32,
     w_bitext: f32,
+    /// Tune decision offsets for macro-F1 by cross-validation (on by default).
+    offsets: bool,
     shared: PathBuf,
     corpora: PathBuf,
 }
@@ -110,10 +112,12 @@ fn main() -> Result<()> {
         "cv" => {
             let mut sent = Vec::new();
             let mut reas = Vec::new();
+            let mut oof: Vec<([f32; 3], usize)> = Vec::new();
             for test_fold in 1..5 {
                 let train_set: Vec<&Tweet> = tweets.iter().filter(|t| t.fold != 0 && t.fold != test_fold).collect();
                 let test_set: Vec<&Tweet> = tweets.iter().filter(|t| t.fold == test_fold).collect();
                 let engine = fit(&train_set, &extra, &opts, Vec::new(), Vec::new())?;
+                oof.extend(logits(&engine, &test_set));
                 sent.push(sentiment_report(&engine, &test_set).macro_f1());
                 reas.push(reason_report(&engine, &test_set).macro_f1());
                 eprintln!(
@@ -122,6 +126,11 @@ fn main() -> Result<()> {
                     reas[reas.len() - 1]
                 );
             }
+            let (offsets, f1) = best_offsets(&oof);
+            println!(
+                "decision offsets tuned on the out-of-fold predictions: neutral {:+.2}, positive {:+.2} -> macro-F1 {f1:.4}",
+                offsets[1], offsets[2]
+            );
             // General-reading dev sets (meaningful only when not trained on: --w-tweets 0 / --w-movies 0).
             let all_train: Vec<&Tweet> = tweets.iter().filter(|t| t.fold != 0).collect();
             let engine = fit(&all_train, &extra, &opts, Vec::new(), Vec::new())?;
@@ -138,7 +147,8 @@ fn main() -> Result<()> {
         "eval" => {
             let train_set: Vec<&Tweet> = tweets.iter().filter(|t| t.fold != 0).collect();
             let test_set: Vec<&Tweet> = tweets.iter().filter(|t| t.fold == 0).collect();
-            let engine = fit(&train_set, &extra, &opts, Vec::new(), Vec::new())?;
+            let offsets = if opts.offsets { tune_offsets(&train_set, &extra, &opts)? } else { [0.0; 3] };
+            let engine = fit_with_offsets(&train_set, &extra, &opts, offsets, Vec::new(), Vec::new())?;
             let s = sentiment_report(&engine, &test_set);
             println!("## Sentiment — airline-dev held-out split (fold 0, {} tweets)\n", test_set.len());
             println!("{}", s.markdown());
@@ -167,7 +177,8 @@ fn main() -> Result<()> {
                     "Bitext customer-service sample (CDLA-Sharing 1.0). The weights inherit the non-commercial terms of airline-dev.".into(),
                 ]
             };
-            let engine = fit(&all, &extra, &opts, header("sentiment"), header("complaint-reason"))?;
+            let offsets = if opts.offsets { tune_offsets(&all, &extra, &opts)? } else { [0.0; 3] };
+            let engine = fit_with_offsets(&all, &extra, &opts, offsets, header("sentiment"), header("complaint-reason"))?;
             let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/rapport-analysis/data");
             std::fs::write(dir.join("sentiment.model.tsv"), engine.sentiment_model().to_tsv())?;
             std::fs::write(dir.join("reasons.model.tsv"), engine.reason_model().model().to_tsv())?;
@@ -364,6 +375,81 @@ fn binary_accuracy_tweets(engine: &Engine, set: &[&Tweet]) -> (usize, f64) {
     (n, if n == 0 { 0.0 } else { right as f64 / n as f64 })
 }
 
+/// Decision offsets for a training set: k-fold cross-validation over its folds, then the offsets that
+/// maximise macro-F1 on the out-of-fold predictions.
+fn tune_offsets(tweets: &[&Tweet], extra: &Extra<'_>, o: &Options) -> Result<[f32; 3]> {
+    let mut folds: Vec<u64> = tweets.iter().map(|t| t.fold).collect();
+    folds.sort_unstable();
+    folds.dedup();
+    let mut oof = Vec::new();
+    for &f in &folds {
+        let train_set: Vec<&Tweet> = tweets.iter().filter(|t| t.fold != f).copied().collect();
+        let test_set: Vec<&Tweet> = tweets.iter().filter(|t| t.fold == f).copied().collect();
+        let engine = fit(&train_set, extra, o, Vec::new(), Vec::new())?;
+        oof.extend(logits(&engine, &test_set));
+    }
+    let (off, f1) = best_offsets(&oof);
+    eprintln!("decision offsets: neutral {:+.2}, positive {:+.2} (out-of-fold macro-F1 {f1:.4})", off[1], off[2]);
+    Ok(off)
+}
+
+/// [`fit`], then the sentiment model's bias shifted by `offsets`.
+fn fit_with_offsets(
+    tweets: &[&Tweet],
+    extra: &Extra<'_>,
+    o: &Options,
+    offsets: [f32; 3],
+    sentiment_header: Vec<String>,
+    reason_header: Vec<String>,
+) -> Result<Engine> {
+    let engine = fit(tweets, extra, o, sentiment_header, reason_header)?;
+    let mut sentiment = engine.sentiment_model().clone();
+    sentiment.shift_bias(&offsets);
+    sentiment.push_header(format!(
+        "decision offsets (tuned for macro-F1 by cross-validation on the training data): neutral {:+.2}, positive {:+.2}",
+        offsets[1], offsets[2]
+    ));
+    Ok(Engine::with_models(sentiment, engine.reason_model().clone()))
+}
+
+/// Sentiment logits of each tweet (model classes in SENTIMENT order) with its gold class.
+fn logits(engine: &Engine, set: &[&Tweet]) -> Vec<([f32; 3], usize)> {
+    let mut scratch = Scratch::default();
+    set.iter()
+        .map(|t| {
+            engine.features_into(&t.text, &mut scratch);
+            let s = engine.sentiment_model().score(&scratch.features);
+            ([s.logits[0], s.logits[1], s.logits[2]], t.sentiment)
+        })
+        .collect()
+}
+
+fn macro_f1_with(oof: &[([f32; 3], usize)], off: [f32; 3]) -> f64 {
+    let mut r = Report::new(SENTIMENT.iter().map(|s| s.to_string()).collect());
+    for (l, gold) in oof {
+        let adj = [l[0] + off[0], l[1] + off[1], l[2] + off[2]];
+        let best = (0..3).fold(0, |b, c| if adj[c] > adj[b] { c } else { b });
+        r.confusion[*gold][best] += 1;
+    }
+    r.macro_f1()
+}
+
+/// Offsets added to the neutral and positive logits that maximise macro-F1 on out-of-fold predictions
+/// (a grid of 0.05 steps in [-1, 1]).
+fn best_offsets(oof: &[([f32; 3], usize)]) -> ([f32; 3], f64) {
+    let mut best = ([0.0; 3], macro_f1_with(oof, [0.0; 3]));
+    for i in -20..=20 {
+        for j in -20..=20 {
+            let off = [0.0, i as f32 * 0.05, j as f32 * 0.05];
+            let f = macro_f1_with(oof, off);
+            if f > best.1 + 1e-9 {
+                best = (off, f);
+            }
+        }
+    }
+    best
+}
+
 fn fnv1a(s: &str) -> u64 {
     s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
@@ -429,10 +515,11 @@ fn parse_options(args: &[String]) -> Result<Options> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut o = Options {
         cfg: TrainConfig::default(),
-        reason_cfg: TrainConfig { epochs: 15, ..TrainConfig::default() },
+        reason_cfg: TrainConfig { epochs: 15, min_count: 2, ..TrainConfig::default() },
         w_tweets: 0.2,
         w_movies: 0.1,
         w_bitext: 0.3,
+        offsets: true,
         shared: std::env::var_os("RAPPORT_SHARED_DATA").map_or_else(|| root.join("../shared/data"), PathBuf::from),
         corpora: root.join("target/corpora/vader"),
     };
@@ -455,6 +542,7 @@ fn parse_options(args: &[String]) -> Result<Options> {
             "w-movies" => o.w_movies = f,
             "w-bitext" => o.w_bitext = f,
             "balance" => o.cfg.balance_power = f,
+            "offsets" => o.offsets = f != 0.0,
             "reason-balance" => o.reason_cfg.balance_power = f,
             "prune" => {
                 o.cfg.prune_below = f;

@@ -67,6 +67,9 @@ pub(crate) fn build(engine: &Engine, text: &str, s: &Scratch, summary: &Summary)
             FeatureKind::Unigram => add(&mut acc, span(toks, f.from, f.to), c, "learned word"),
             FeatureKind::NegatedUnigram => add(&mut acc, span(toks, f.from, f.to), c, "learned word, negated"),
             FeatureKind::Stem => add(&mut acc, span(toks, f.from, f.to), c, "learned word family"),
+            FeatureKind::Cluster(_) | FeatureKind::NegatedCluster(_) => {
+                add(&mut acc, span(toks, f.from, f.to), c, "words of similar use")
+            }
             FeatureKind::Bigram => add(&mut acc, span(toks, f.from, f.to), c, "learned phrase"),
             FeatureKind::Emo => add(&mut acc, span(toks, f.from, f.to), c, "emoji/emoticon"),
             FeatureKind::Dense(d) => match d {

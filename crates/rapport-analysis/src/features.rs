@@ -26,6 +26,8 @@ const SALT_BI: u64 = 0x0062_6967;
 const SALT_EMO: u64 = 0x0065_6d6f;
 const SALT_DENSE: u64 = 0x0064_656e;
 const SALT_STEM: u64 = 0x0073_7465;
+const SALT_CLUSTER: u64 = 0x0063_6c75;
+const SALT_NEG_CLUSTER: u64 = 0x006d_636c;
 
 /// How many following words a negator reaches.
 pub const NEGATION_SCOPE: u32 = 3;
@@ -150,6 +152,9 @@ pub enum FeatureKind {
     Unigram,
     NegatedUnigram,
     Stem,
+    /// The word's cluster ([`crate::lexicon`]): words of similar use share it.
+    Cluster(u16),
+    NegatedCluster(u16),
     Bigram,
     Emo,
     Dense(Dense),
@@ -207,6 +212,9 @@ pub fn negated_key(word_hash: u64) -> u64 {
 pub fn stem_key(stem_hash: u64) -> u64 {
     hash::finish(hash::mix(SALT_STEM, stem_hash))
 }
+pub fn cluster_key(c: u16, negated: bool) -> u64 {
+    hash::finish(hash::mix(if negated { SALT_NEG_CLUSTER } else { SALT_CLUSTER }, u64::from(c)))
+}
 pub fn bigram_key(a: u64, b: u64) -> u64 {
     hash::finish(hash::mix(hash::mix(SALT_BI, a), b))
 }
@@ -232,6 +240,8 @@ pub fn key_from_name(name: &str) -> Option<u64> {
         "u" if !body.is_empty() => Some(unigram_key(word_hash(body))),
         "n" if !body.is_empty() => Some(negated_key(word_hash(body))),
         "s" if !body.is_empty() => Some(stem_key(hash::word(body))),
+        "c" => body.parse().ok().map(|c| cluster_key(c, false)),
+        "m" => body.parse().ok().map(|c| cluster_key(c, true)),
         "b" => {
             let (a, b) = body.split_once(' ')?;
             Some(bigram_key(word_hash(a), word_hash(b)))
@@ -253,9 +263,25 @@ pub fn name_of(f: &Feature, text: &str, tokens: &[Token]) -> String {
         FeatureKind::Unigram => format!("u:{}", norm(f.from)),
         FeatureKind::NegatedUnigram => format!("n:{}", norm(f.from)),
         FeatureKind::Stem => format!("s:{}", hash::stem(&norm(f.from))),
+        FeatureKind::Cluster(c) => format!("c:{c}"),
+        FeatureKind::NegatedCluster(c) => format!("m:{c}"),
         FeatureKind::Bigram => format!("b:{} {}", norm(f.from), norm(f.to.saturating_sub(1))),
         FeatureKind::Emo => format!("e:{}", norm(f.from)),
         FeatureKind::Dense(d) => format!("d:{}", d.name()),
+    }
+}
+
+/// The cluster feature of a word, when it has one.
+#[inline]
+fn push_cluster(features: &mut Vec<Feature>, cluster: u16, idx: u32, negated: bool) {
+    if cluster != crate::lexicon::NO_CLUSTER {
+        features.push(Feature {
+            key: cluster_key(cluster, negated),
+            value: 1.0,
+            kind: if negated { FeatureKind::NegatedCluster(cluster) } else { FeatureKind::Cluster(cluster) },
+            from: idx,
+            to: idx + 1,
+        });
     }
 }
 
@@ -386,7 +412,8 @@ pub fn extract(lex: &Lexicon, s: &mut Scratch) {
         prev_word = Some((idx, fh));
 
         // Longest lexicon phrase starting here (words only; mentions and URLs end a phrase).
-        let (mut entry, mut prefix) = lex.lookup(t.hash);
+        let (mut entry, mut prefix, cluster) = lex.lookup_word(t.hash);
+        push_cluster(features, cluster, idx, negated);
         if entry.is_none() && !prefix && t.alt != t.hash {
             (entry, prefix) = lex.lookup(t.alt);
         }

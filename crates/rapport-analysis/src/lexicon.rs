@@ -28,6 +28,11 @@ const EMOTICONS_TSV: &str = include_str!("../data/emoticons.tsv");
 /// VADER's lexicon (C.J. Hutto, MIT licence, `data/vader_LICENSE.txt`), as shipped in the
 /// `vaderSentiment` 3.3.2 package: `token<TAB>mean<TAB>sd<TAB>ratings`.
 const VADER_TSV: &str = include_str!("../data/vader_lexicon.txt");
+/// Word clusters from a sentence model's word-piece embeddings (`train/clusters.sh`): `word<TAB>cluster`.
+const CLUSTERS_TSV: &str = include_str!("../data/word_clusters.tsv");
+
+/// The cluster id of a word not in the cluster file.
+pub const NO_CLUSTER: u16 = u16::MAX;
 
 /// Longest phrase (in words) the lexicon may hold.
 pub const MAX_PHRASE_WORDS: usize = 5;
@@ -120,8 +125,9 @@ pub type FxSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
 #[derive(Debug, Clone)]
 pub struct Lexicon {
     /// Words ([`hash::word`]) and phrases ([`hash::phrase`]) → (entry, whether a longer phrase
-    /// starts with these words). A key that is only a phrase prefix has no entry.
-    terms: KeyTable<(Option<Entry>, bool)>,
+    /// starts with these words, the word's cluster). A key that is only a phrase prefix or only
+    /// clustered has no entry.
+    terms: KeyTable<(Option<Entry>, bool, u16)>,
     /// ASCII emoticons ([`hash::bytes`] of the pattern) and emoji (the base character's
     /// [`hash::word`]): (our weight, VADER's).
     emo: KeyTable<(f32, f32)>,
@@ -139,7 +145,24 @@ impl Lexicon {
     pub fn builtin_with_errors() -> (Lexicon, Vec<String>) {
         let (mut lex, mut errors) = Self::parse(LEXICON_TSV, MODIFIERS_TSV, EMOTICONS_TSV);
         errors.extend(lex.add_vader(VADER_TSV));
+        errors.extend(lex.add_clusters(CLUSTERS_TSV));
         (lex, errors)
+    }
+
+    /// Adds the word clusters.
+    fn add_clusters(&mut self, src: &'static str) -> Vec<String> {
+        let mut errors = Vec::new();
+        for (n, line) in data_lines(src) {
+            let mut cols = line.split('\t');
+            let word = cols.next().unwrap_or("");
+            match cols.next().and_then(|c| c.trim().parse::<u16>().ok()).filter(|&c| c != NO_CLUSTER) {
+                Some(c) if !word.is_empty() => {
+                    self.terms.get_or_insert(hash::word(word), (None, false, NO_CLUSTER)).2 = c;
+                }
+                _ => errors.push(format!("word_clusters.tsv:{n}: expected word<TAB>cluster")),
+            }
+        }
+        errors
     }
 
     /// Adds VADER's ratings as the second weight of each word, and VADER's emoticons that do not
@@ -154,7 +177,7 @@ impl Lexicon {
                 continue;
             };
             if check_term(term).is_ok() && !term.contains(' ') {
-                let slot = self.terms.get_or_insert(hash::word(term), (None, false));
+                let slot = self.terms.get_or_insert(hash::word(term), (None, false, NO_CLUSTER));
                 slot.0.get_or_insert(Entry::EMPTY).vader = w;
             } else if term.is_ascii()
                 && !term.contains(char::is_whitespace)
@@ -173,7 +196,7 @@ impl Lexicon {
     /// Parses the three tables. Problems are reported, never fatal.
     pub fn parse(lexicon: &'static str, modifiers: &'static str, emoticons: &'static str) -> (Lexicon, Vec<String>) {
         let mut lex =
-            Lexicon { terms: KeyTable::new((None, false)), emo: KeyTable::new((0.0, 0.0)), patterns: Vec::new() };
+            Lexicon { terms: KeyTable::new((None, false, NO_CLUSTER)), emo: KeyTable::new((0.0, 0.0)), patterns: Vec::new() };
         let mut errors = Vec::new();
 
         for (n, line) in data_lines(lexicon) {
@@ -208,7 +231,7 @@ impl Lexicon {
             if !ok {
                 continue;
             }
-            let slot = lex.terms.get_or_insert(hash::phrase(term), (None, false));
+            let slot = lex.terms.get_or_insert(hash::phrase(term), (None, false, NO_CLUSTER));
             if slot.0.replace(entry).is_some() {
                 errors.push(format!("lexicon.tsv:{n}: duplicate term {term:?}"));
             }
@@ -238,7 +261,7 @@ impl Lexicon {
                     continue;
                 }
             };
-            let entry = lex.terms.get_or_insert(hash::phrase(term), (None, false)).0.get_or_insert(Entry::EMPTY);
+            let entry = lex.terms.get_or_insert(hash::phrase(term), (None, false, NO_CLUSTER)).0.get_or_insert(Entry::EMPTY);
             if entry.role != Role::Plain {
                 errors.push(format!("modifiers.tsv:{n}: duplicate modifier {term:?}"));
             }
@@ -280,7 +303,7 @@ impl Lexicon {
             let Some(first) = words.next() else { continue };
             let mut key = hash::word(first);
             for w in words {
-                lex.terms.get_or_insert(key, (None, false)).1 = true;
+                lex.terms.get_or_insert(key, (None, false, NO_CLUSTER)).1 = true;
                 key = hash::phrase_step(key, hash::word(w));
             }
         }
@@ -290,15 +313,24 @@ impl Lexicon {
     /// The entry for a word or phrase key.
     #[inline]
     pub fn get(&self, key: u64) -> Option<&Entry> {
-        self.terms.get(key).and_then(|(e, _)| e.as_ref())
+        self.terms.get(key).and_then(|(e, _, _)| e.as_ref())
     }
 
     /// The entry for a word or phrase key, and whether a longer phrase starts with it (one probe).
     #[inline]
     pub fn lookup(&self, key: u64) -> (Option<&Entry>, bool) {
         match self.terms.get(key) {
-            Some((e, prefix)) => (e.as_ref(), *prefix),
+            Some((e, prefix, _)) => (e.as_ref(), *prefix),
             None => (None, false),
+        }
+    }
+
+    /// Entry, phrase-prefix flag and cluster of a word (one probe).
+    #[inline]
+    pub fn lookup_word(&self, key: u64) -> (Option<&Entry>, bool, u16) {
+        match self.terms.get(key) {
+            Some((e, prefix, c)) => (e.as_ref(), *prefix, *c),
+            None => (None, false, NO_CLUSTER),
         }
     }
 
@@ -310,7 +342,7 @@ impl Lexicon {
     /// Whether some longer phrase starts with the words of `key`.
     #[inline]
     pub fn is_prefix(&self, key: u64) -> bool {
-        self.terms.get(key).is_some_and(|(_, p)| *p)
+        self.terms.get(key).is_some_and(|(_, p, _)| *p)
     }
 
     /// (our weight, VADER's) of an emoticon or emoji token hash.

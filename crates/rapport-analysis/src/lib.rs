@@ -71,22 +71,43 @@ pub struct Engine {
     reasons: ReasonModel,
     emotions: CueTable,
     intents: CueTable,
-    /// Feature key → (sentiment row, reason row), [`NO_ROW`] where a model lacks the feature: one
-    /// probe per feature scores both models.
-    joint: KeyTable<(u32, u32)>,
+    /// Both models' weights side by side, one probe and one contiguous row per feature.
+    joint: Joint,
 }
 
-const NO_ROW: u32 = u32::MAX;
+/// Feature key → row of `stride` weights: the sentiment model's classes, then the reason model's
+/// (zeros where a model lacks the feature).
+#[derive(Debug, Clone)]
+struct Joint {
+    index: KeyTable<u32>,
+    weights: Vec<f32>,
+    stride: usize,
+}
 
-fn joint_index(sentiment: &LinearModel, reasons: &LinearModel) -> KeyTable<(u32, u32)> {
-    let mut t = KeyTable::new((NO_ROW, NO_ROW));
-    for (k, r) in sentiment.rows() {
-        t.get_or_insert(k, (NO_ROW, NO_ROW)).0 = r;
+impl Joint {
+    fn new(sentiment: &LinearModel, reasons: &LinearModel) -> Joint {
+        let (ns, nr) = (sentiment.classes().len(), reasons.classes().len());
+        let stride = ns + nr;
+        let mut index = KeyTable::new(0u32);
+        let mut weights: Vec<f32> = Vec::new();
+        let mut row_of = |key: u64, weights: &mut Vec<f32>| -> usize {
+            let next = (weights.len() / stride) as u32;
+            let r = *index.get_or_insert(key, next) as usize;
+            if r == next as usize {
+                weights.resize(weights.len() + stride, 0.0);
+            }
+            r * stride
+        };
+        for (k, r) in sentiment.rows() {
+            let at = row_of(k, &mut weights);
+            weights[at..at + ns].copy_from_slice(sentiment.row(r));
+        }
+        for (k, r) in reasons.rows() {
+            let at = row_of(k, &mut weights);
+            weights[at + ns..at + stride].copy_from_slice(reasons.row(r));
+        }
+        Joint { index, weights, stride }
     }
-    for (k, r) in reasons.rows() {
-        t.get_or_insert(k, (NO_ROW, NO_ROW)).1 = r;
-    }
-    t
 }
 
 /// A complaint-reason classifier: the built-in one (classes of [`ComplaintReason`]) or a business's
@@ -126,7 +147,7 @@ impl Engine {
         let sentiment_classes = [class("negative", 0), class("neutral", 1), class("positive", 2)];
         let emotion_names: Vec<&str> = Emotion::ALL.iter().map(|e| e.as_str()).collect();
         let intent_names: Vec<&str> = Intent::ALL.iter().map(|e| e.as_str()).collect();
-        let joint = joint_index(&sentiment, &reasons.model);
+        let joint = Joint::new(&sentiment, &reasons.model);
         Engine {
             lexicon,
             tokenizer,
@@ -141,7 +162,7 @@ impl Engine {
 
     /// Replaces the reason model (a custom taxonomy).
     pub fn set_reasons(&mut self, reasons: ReasonModel) {
-        self.joint = joint_index(&self.sentiment, &reasons.model);
+        self.joint = Joint::new(&self.sentiment, &reasons.model);
         self.reasons = reasons;
     }
 
@@ -227,18 +248,23 @@ impl Engine {
         };
         let rm = &self.reasons.model;
         let (mut ss, mut rs) = (start(&self.sentiment), start(rm));
+        let (ns, stride) = (ss.n, self.joint.stride);
+        // One accumulator row for both models: a single contiguous loop per feature.
+        let mut acc = [0f32; 3 + model::MAX_CLASSES];
+        let acc = &mut acc[..stride.min(3 + model::MAX_CLASSES)];
         for f in feats {
-            let Some(&(a, b)) = self.joint.get(f.key) else { continue };
-            if a != NO_ROW {
-                for (l, &w) in ss.logits[..ss.n].iter_mut().zip(self.sentiment.row(a)) {
-                    *l += w * f.value;
-                }
+            let Some(&r) = self.joint.index.get(f.key) else { continue };
+            let at = r as usize * stride;
+            let Some(row) = self.joint.weights.get(at..at + acc.len()) else { continue };
+            for (a, &w) in acc.iter_mut().zip(row) {
+                *a += w * f.value;
             }
-            if b != NO_ROW {
-                for (l, &w) in rs.logits[..rs.n].iter_mut().zip(rm.row(b)) {
-                    *l += w * f.value;
-                }
-            }
+        }
+        for (l, a) in ss.logits[..ns].iter_mut().zip(&acc[..ns]) {
+            *l += a;
+        }
+        for (l, a) in rs.logits[..rs.n].iter_mut().zip(&acc[ns..]) {
+            *l += a;
         }
         (ss, rs)
     }

@@ -256,6 +256,18 @@ impl LinearModel {
         self.weights.get(r..r + k).unwrap_or(&[])
     }
 
+    /// Shifts each class's bias (decision offsets tuned for macro-F1 after training).
+    pub fn shift_bias(&mut self, deltas: &[f32]) {
+        for (b, d) in self.bias.iter_mut().zip(deltas) {
+            *b += d;
+        }
+    }
+
+    /// Appends a line to the model card header.
+    pub fn push_header(&mut self, line: String) {
+        self.header.push(line);
+    }
+
     /// The bias per class.
     pub fn bias(&self) -> &[f32] {
         &self.bias

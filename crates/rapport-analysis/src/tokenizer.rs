@@ -157,7 +157,8 @@ impl Tokenizer {
                 continue;
             }
             if b.is_ascii_alphanumeric()
-                && !matches!(b, b'h' | b'H' | b'w' | b'W')
+                && !(matches!(b, b'h' | b'H' | b'w' | b'W')
+                    && URL_PREFIXES.iter().any(|p| starts_with_ignore_ascii_case(&text[i..], p)))
                 && self.emoticons[usize::from(b)].is_empty()
             {
                 let mut j = i + 1;
@@ -464,13 +465,11 @@ fn push_hashtag(out: &mut Vec<Token>, text: &str, start: usize, end: usize) {
 /// `None` for an elongated word (a run of three identical letters), which takes the general path.
 #[inline]
 fn ascii_word_token(raw: &str, start: usize, end: usize) -> Option<Token> {
+    let bytes = raw.as_bytes();
     let mut h = hash::WordHasher::default();
     let (mut upper, mut lower, mut digits) = (0usize, 0usize, 0usize);
     let (mut last, mut run) = (0u8, 0u32);
-    // Ring buffers indexed by byte position: slot `i % 6` holds byte i and the hasher state before it.
-    let mut tail = [0u8; 6];
-    let mut states = [h; 6];
-    for (i, &b) in raw.as_bytes().iter().enumerate() {
+    for &b in bytes {
         upper += usize::from(b.is_ascii_uppercase());
         lower += usize::from(b.is_ascii_lowercase());
         digits += usize::from(b.is_ascii_digit());
@@ -484,18 +483,26 @@ fn ascii_word_token(raw: &str, start: usize, end: usize) -> Option<Token> {
             last = lc;
             run = 1;
         }
-        tail[i % 6] = lc;
-        states[i % 6] = h;
         h.push(char::from(lc));
     }
-    let n = raw.len();
+    let n = bytes.len();
+    // The stem and the `n't` ending from the last bytes, without building the lower-case string.
+    let mut tail = ['\0'; 6];
     let live = n.min(6);
-    let mut ordered = ['\0'; 6];
-    for (k, slot) in ordered[6 - live..].iter_mut().enumerate() {
-        *slot = char::from(tail[(n - live + k) % 6]);
+    for (slot, &b) in tail[6 - live..].iter_mut().zip(&bytes[n - live..]) {
+        *slot = char::from(b.to_ascii_lowercase());
     }
-    let cut = hash::suffix_len(&ordered[6 - live..], n);
+    let cut = hash::suffix_len(&tail[6 - live..], n);
     let hash = h.finish();
+    let stem = if cut == 0 {
+        hash
+    } else {
+        let mut s = hash::WordHasher::default();
+        for &b in &bytes[..n - cut] {
+            s.push(char::from(b.to_ascii_lowercase()));
+        }
+        s.finish()
+    };
     let letters = upper + lower;
     Some(Token {
         kind: TokenKind::Word,
@@ -503,11 +510,11 @@ fn ascii_word_token(raw: &str, start: usize, end: usize) -> Option<Token> {
         end,
         hash,
         alt: hash,
-        stem: if cut == 0 { hash } else { states[(n - cut) % 6].finish() },
+        stem,
         caps: letters >= 2 && upper == letters,
         has_lower: lower > 0,
         elongated: false,
-        nt: n >= 3 && ordered[3..] == ['n', '\'', 't'],
+        nt: n >= 3 && tail[3..] == ['n', '\'', 't'],
         number: digits == n,
         bangs: 0,
         questions: 0,
