@@ -33,6 +33,10 @@ const CLUSTERS_TSV: &str = include_str!("../data/word_clusters.tsv");
 
 /// The cluster id of a word not in the cluster file.
 pub const NO_CLUSTER: u16 = u16::MAX;
+/// Packed slots keep clusters in 8 bits: ids 0..=254 (the cluster file has 200).
+const CLUSTER_NONE: u8 = u8::MAX;
+const PREFIX_BIT: u32 = 1 << 8;
+const ENTRY_SHIFT: u32 = 9;
 
 /// Longest phrase (in words) the lexicon may hold.
 pub const MAX_PHRASE_WORDS: usize = 5;
@@ -128,6 +132,10 @@ pub struct Lexicon {
     /// starts with these words, the word's cluster). A key that is only a phrase prefix or only
     /// clustered has no entry.
     terms: KeyTable<(Option<Entry>, bool, u16)>,
+    /// What lookups read once the tables are built ([`Lexicon::freeze`]): key → packed slot
+    /// (cluster, prefix flag, entry index), 8 bytes a slot so the table stays in cache.
+    compact: KeyTable<u32>,
+    entries: Vec<Entry>,
     /// ASCII emoticons ([`hash::bytes`] of the pattern) and emoji (the base character's
     /// [`hash::word`]): (our weight, VADER's).
     emo: KeyTable<(f32, f32)>,
@@ -143,10 +151,40 @@ impl Lexicon {
 
     /// The built-in lexicon and the list of problems found while parsing it.
     pub fn builtin_with_errors() -> (Lexicon, Vec<String>) {
-        let (mut lex, mut errors) = Self::parse(LEXICON_TSV, MODIFIERS_TSV, EMOTICONS_TSV);
+        let (mut lex, mut errors) = Self::parse_unfrozen(LEXICON_TSV, MODIFIERS_TSV, EMOTICONS_TSV);
         errors.extend(lex.add_vader(VADER_TSV));
         errors.extend(lex.add_clusters(CLUSTERS_TSV));
+        lex.freeze();
         (lex, errors)
+    }
+
+    /// Packs the build-time table into the compact one lookups use.
+    fn freeze(&mut self) {
+        let mut compact = KeyTable::new(0u32);
+        let mut entries = Vec::new();
+        for (key, (entry, prefix, cluster)) in self.terms.iter() {
+            let mut packed =
+                if *cluster < u16::from(CLUSTER_NONE) { u32::from(*cluster) } else { u32::from(CLUSTER_NONE) };
+            if *prefix {
+                packed |= PREFIX_BIT;
+            }
+            if let Some(e) = entry {
+                entries.push(*e);
+                packed |= (entries.len() as u32) << ENTRY_SHIFT;
+            }
+            compact.insert(key, packed);
+        }
+        self.compact = compact;
+        self.entries = entries;
+        self.terms = KeyTable::new((None, false, NO_CLUSTER));
+    }
+
+    /// Unpacks a compact slot.
+    #[inline]
+    fn unpack(&self, packed: u32) -> (Option<&Entry>, bool, u16) {
+        let cluster = (packed & 0xff) as u8;
+        let entry = (packed >> ENTRY_SHIFT).checked_sub(1).and_then(|i| self.entries.get(i as usize));
+        (entry, packed & PREFIX_BIT != 0, if cluster == CLUSTER_NONE { NO_CLUSTER } else { u16::from(cluster) })
     }
 
     /// Adds the word clusters.
@@ -195,8 +233,23 @@ impl Lexicon {
 
     /// Parses the three tables. Problems are reported, never fatal.
     pub fn parse(lexicon: &'static str, modifiers: &'static str, emoticons: &'static str) -> (Lexicon, Vec<String>) {
-        let mut lex =
-            Lexicon { terms: KeyTable::new((None, false, NO_CLUSTER)), emo: KeyTable::new((0.0, 0.0)), patterns: Vec::new() };
+        let (mut lex, errors) = Self::parse_unfrozen(lexicon, modifiers, emoticons);
+        lex.freeze();
+        (lex, errors)
+    }
+
+    fn parse_unfrozen(
+        lexicon: &'static str,
+        modifiers: &'static str,
+        emoticons: &'static str,
+    ) -> (Lexicon, Vec<String>) {
+        let mut lex = Lexicon {
+            terms: KeyTable::new((None, false, NO_CLUSTER)),
+            compact: KeyTable::new(0),
+            entries: Vec::new(),
+            emo: KeyTable::new((0.0, 0.0)),
+            patterns: Vec::new(),
+        };
         let mut errors = Vec::new();
 
         for (n, line) in data_lines(lexicon) {
@@ -261,7 +314,8 @@ impl Lexicon {
                     continue;
                 }
             };
-            let entry = lex.terms.get_or_insert(hash::phrase(term), (None, false, NO_CLUSTER)).0.get_or_insert(Entry::EMPTY);
+            let entry =
+                lex.terms.get_or_insert(hash::phrase(term), (None, false, NO_CLUSTER)).0.get_or_insert(Entry::EMPTY);
             if entry.role != Role::Plain {
                 errors.push(format!("modifiers.tsv:{n}: duplicate modifier {term:?}"));
             }
@@ -313,23 +367,21 @@ impl Lexicon {
     /// The entry for a word or phrase key.
     #[inline]
     pub fn get(&self, key: u64) -> Option<&Entry> {
-        self.terms.get(key).and_then(|(e, _, _)| e.as_ref())
+        self.lookup_word(key).0
     }
 
     /// The entry for a word or phrase key, and whether a longer phrase starts with it (one probe).
     #[inline]
     pub fn lookup(&self, key: u64) -> (Option<&Entry>, bool) {
-        match self.terms.get(key) {
-            Some((e, prefix, _)) => (e.as_ref(), *prefix),
-            None => (None, false),
-        }
+        let (e, prefix, _) = self.lookup_word(key);
+        (e, prefix)
     }
 
     /// Entry, phrase-prefix flag and cluster of a word (one probe).
     #[inline]
     pub fn lookup_word(&self, key: u64) -> (Option<&Entry>, bool, u16) {
-        match self.terms.get(key) {
-            Some((e, prefix, c)) => (e.as_ref(), *prefix, *c),
+        match self.compact.get(key) {
+            Some(&packed) => self.unpack(packed),
             None => (None, false, NO_CLUSTER),
         }
     }
@@ -342,7 +394,7 @@ impl Lexicon {
     /// Whether some longer phrase starts with the words of `key`.
     #[inline]
     pub fn is_prefix(&self, key: u64) -> bool {
-        self.terms.get(key).is_some_and(|(_, p, _)| *p)
+        self.lookup_word(key).1
     }
 
     /// (our weight, VADER's) of an emoticon or emoji token hash.
@@ -358,12 +410,12 @@ impl Lexicon {
 
     /// Number of words/phrases (including modifiers) in the lexicon.
     pub fn len(&self) -> usize {
-        self.terms.len()
+        self.entries.len()
     }
 
     /// Whether the lexicon is empty.
     pub fn is_empty(&self) -> bool {
-        self.terms.is_empty()
+        self.entries.is_empty()
     }
 }
 

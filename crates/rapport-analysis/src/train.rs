@@ -41,7 +41,7 @@ impl Default for TrainConfig {
             l2: 1e-4,
             balance_power: 1.0,
             min_count: 3,
-            prune_below: 0.05,
+            prune_below: 0.1,
             seed: 7,
         }
     }
