@@ -98,7 +98,7 @@ fn main() -> Result<()> {
     let (movies, movies_dev): (Vec<Rated>, Vec<Rated>) =
         load_rated(&opts.corpora.join("movieReviewSnippets_GroundTruth.txt"))?
             .into_iter()
-            .partition(|r| fnv1a(&r.id) % 2 == 0);
+            .partition(|r| fnv1a(&r.id).is_multiple_of(2));
     let amazon = load_rated(&opts.corpora.join("amazonReviewSnippets_GroundTruth.txt"))?;
     let nyt = load_rated(&opts.corpora.join("nytEditorialSnippets_GroundTruth.txt"))?;
     let bitext = load_bitext(&opts.shared.join("bitext-intents/Bitext_Sample_Customer_Service_Training_Dataset.csv"))?;
