@@ -78,7 +78,8 @@ fi
 # ---------------------------------------------------------------- Rapport's engine
 RAPPORT_DURATION=${RAPPORT_DURATION:-10}
 log "rapport: throughput of Engine::summarize (sentiment, emotion, reason, intents), one thread, ${RAPPORT_DURATION} s"
-cargo build --release --locked -q -p rapport-analysis --example throughput -p rapport
+cargo build --release --locked -q -p rapport-analysis --example throughput
+cargo build --release --locked -q -p rapport --bin rapport
 out=$RESULTS/analysis-rapport-$RUN_ID.json
 rc=0
 taskset -c 0 "$ROOT/target/release/examples/throughput" "$AIRLINE_CSV" "$RAPPORT_DURATION" >"$out.tmp" || rc=$?

@@ -326,7 +326,7 @@ pub fn extract(lex: &Lexicon, s: &mut Scratch) {
 
     let mut i = 0usize;
     while i < tokens.len() {
-        let t = tokens[i];
+        let t = &tokens[i];
         let idx = i as u32;
         let sentence = (sentences.len() - 1) as u32;
         match t.kind {
@@ -390,7 +390,7 @@ pub fn extract(lex: &Lexicon, s: &mut Scratch) {
         }
         caps += u32::from(t.caps && mixed_case);
         elongated += u32::from(t.elongated);
-        let fh = feature_hash(&t);
+        let fh = feature_hash(t);
         let negated = negation_left > 0;
         features.push(Feature {
             key: if negated { negated_key(fh) } else { unigram_key(fh) },
@@ -399,7 +399,7 @@ pub fn extract(lex: &Lexicon, s: &mut Scratch) {
             from: idx,
             to: idx + 1,
         });
-        push_stem(features, &t, idx, negated);
+        push_stem(features, t, idx, negated);
         if let Some((from, ph)) = prev_word {
             features.push(Feature {
                 key: bigram_key(ph, fh),
@@ -432,8 +432,8 @@ pub fn extract(lex: &Lexicon, s: &mut Scratch) {
         let consumed = matched.map_or(1, |(n, _)| n);
         // Words inside a matched phrase still give unigrams and bigrams.
         for j in 1..consumed {
-            let x = tokens[i + j];
-            let xh = feature_hash(&x);
+            let x = &tokens[i + j];
+            let xh = feature_hash(x);
             let xi = (i + j) as u32;
             features.push(Feature {
                 key: if negated { negated_key(xh) } else { unigram_key(xh) },
@@ -442,7 +442,7 @@ pub fn extract(lex: &Lexicon, s: &mut Scratch) {
                 from: xi,
                 to: xi + 1,
             });
-            push_stem(features, &x, xi, negated);
+            push_stem(features, x, xi, negated);
             if let Some((from, ph)) = prev_word {
                 features.push(Feature {
                     key: bigram_key(ph, xh),

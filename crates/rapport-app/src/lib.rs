@@ -8,6 +8,7 @@ pub mod demo;
 pub mod error;
 pub mod inbox;
 pub mod ingest;
+pub mod mood;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -15,7 +15,7 @@ use rapport_domain::{AgentId, Author, ConversationId, Status};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::view::{MessageView, Row, ago};
+use super::view::{MessageView, MoodPanel, Row, ago};
 use super::{error_page, render};
 use crate::SharedState;
 use crate::api::conversations::{ListQuery, parse_cursor, parse_filter};
@@ -290,6 +290,7 @@ struct ConversationPage {
     agents: Vec<(String, String)>,
     transitions: Vec<&'static str>,
     waiting: Option<String>,
+    mood: Option<MoodPanel>,
 }
 
 #[derive(Template)]
@@ -339,6 +340,10 @@ pub async fn conversation(State(state): State<SharedState>, session: UiSession, 
         agents,
         transitions,
         waiting: c.waiting_since().map(|t| ago(t, now)),
+        mood: MoodPanel::of(&rapport_app::mood::conversation_mood(
+            &detail.messages,
+            detail.contact.name.split_whitespace().next(),
+        )),
     })
 }
 

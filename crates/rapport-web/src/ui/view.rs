@@ -6,8 +6,12 @@ use rapport_storage::ConversationSummary;
 
 /// "3 min", "2 h", "4 d": how long ago, for lists.
 pub fn ago(t: Timestamp, now: Timestamp) -> String {
-    let secs = (now - t).get_seconds().max(0);
-    match secs {
+    span((now - t).get_seconds())
+}
+
+/// "3 min", "2 h", "4 d" for a number of seconds.
+fn span(secs: i64) -> String {
+    match secs.max(0) {
         s if s < 60 => "just now".to_owned(),
         s if s < 3600 => format!("{} min", s / 60),
         s if s < 86_400 => format!("{} h", s / 3600),
@@ -28,6 +32,52 @@ pub struct Mood {
 impl Mood {
     pub fn of(score: f64) -> Mood {
         Mood { label: MoodLabel::of_score(score).as_str(), score: format!("{score:+.2}") }
+    }
+}
+
+/// The customer's mood across the conversation, for the side panel.
+pub struct MoodPanel {
+    /// Customer message scores in order, e.g. "−0.62 → −0.80 → +0.35".
+    pub trajectory: String,
+    /// SVG polyline points of the trajectory in a 200×48 box (score +1 at the top).
+    pub polyline: String,
+    /// "−0.10 → −0.80 (fall 0.70)" per sharp drop.
+    pub drops: Vec<String>,
+    /// "back to neutral after 2 h", "not recovered", or nothing when the mood never went negative.
+    pub recovery: Option<String>,
+    pub empathy_gaps: usize,
+    pub unanswered: usize,
+}
+
+impl MoodPanel {
+    pub fn of(r: &rapport_analysis::conversation::ConversationReport) -> Option<MoodPanel> {
+        if r.trajectory.is_empty() {
+            return None;
+        }
+        let n = r.trajectory.len();
+        let x = |i: usize| if n == 1 { 100.0 } else { 200.0 * i as f64 / (n - 1) as f64 };
+        let polyline = r
+            .trajectory
+            .iter()
+            .enumerate()
+            .map(|(i, p)| format!("{:.1},{:.1}", x(i), 24.0 - 22.0 * p.score.clamp(-1.0, 1.0)))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let trajectory = r.trajectory.iter().map(|p| format!("{:+.2}", p.score)).collect::<Vec<_>>().join(" → ");
+        let drops =
+            r.drops.iter().map(|d| format!("{:+.2} → {:+.2} (fall {:.2})", d.from_score, d.to_score, d.fall)).collect();
+        let recovery = r.onset_index.map(|_| match (r.recovered, r.recovery_ms) {
+            (true, Some(ms)) => format!("back to neutral after {}", span(ms / 1000)),
+            _ => "not back to neutral".to_owned(),
+        });
+        Some(MoodPanel {
+            trajectory,
+            polyline,
+            drops,
+            recovery,
+            empathy_gaps: r.empathy_gaps.len(),
+            unanswered: r.unanswered_questions.len(),
+        })
     }
 }
 

@@ -3,10 +3,22 @@
 use rapport_domain::Role;
 use reqwest::StatusCode;
 
-use crate::spawn_app;
+use crate::{TestApp, spawn_app};
 
 fn location(response: &reqwest::Response) -> String {
     response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned()
+}
+
+/// Signs in through the login form, as a browser would.
+async fn log_in(app: &TestApp, email: &str, password: &str) {
+    let page = app.http.get(app.url("/login")).send().await.expect("req").text().await.expect("html");
+    let csrf = hidden_csrf(&page);
+    app.http
+        .post(app.url("/login"))
+        .form(&[("email", email), ("password", password), ("csrf", &csrf)])
+        .send()
+        .await
+        .expect("req");
 }
 
 fn hidden_csrf(html: &str) -> String {
@@ -152,4 +164,44 @@ async fn repeated_wrong_passwords_lock_the_account_for_a_while() {
     let locked = attempt("correct password").await.expect("req");
     assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS, "even the right password waits out the lockout");
     assert!(locked.text().await.expect("html").contains("too many failed attempts"));
+}
+
+#[tokio::test]
+async fn the_conversation_page_shows_the_mood_trajectory_drops_and_cold_replies() {
+    let app = spawn_app().await;
+    app.app.create_agent("Ann Agent", "ann@desk.test", Role::Agent, None, "correct password").await.expect("agent");
+    log_in(&app, "ann@desk.test", "correct password").await;
+    let token = app.token(Role::Agent).await;
+    let inbound = |text: &'static str| {
+        let http = app.http.clone();
+        let url = app.url("/api/v1/inbound");
+        let token = token.clone();
+        async move {
+            let body = serde_json::json!({"channel": "api", "contact": {"name": "Bo Berg", "email": "bo@example.com"}, "text": text});
+            let v: serde_json::Value =
+                http.post(url).bearer_auth(&token).json(&body).send().await.expect("req").json().await.expect("json");
+            v["conversation_id"].as_str().expect("id").to_owned()
+        }
+    };
+    let id = inbound("Hi, thanks for the quick delivery last time, great service!").await;
+    inbound("Now my order is three weeks late, nobody answers and I am furious. Where is it?").await;
+    let page =
+        app.http.get(app.url(&format!("/conversations/{id}"))).send().await.expect("req").text().await.expect("html");
+    let session_csrf = hidden_csrf(&page);
+    // A cold reply that neither acknowledges nor shows empathy.
+    app.http
+        .post(app.url(&format!("/conversations/{id}/reply")))
+        .form(&[("text", "Orders ship in the order received."), ("csrf", &session_csrf)])
+        .send()
+        .await
+        .expect("req");
+    let page =
+        app.http.get(app.url(&format!("/conversations/{id}"))).send().await.expect("req").text().await.expect("html");
+    assert!(page.contains("<h2>Mood</h2>"), "{page}");
+    assert!(page.contains("Sharp drop"), "the fall from praise to fury is a drop: {page}");
+    assert!(page.contains("answered without acknowledgement"), "{page}");
+    assert!(page.contains("not back to neutral"), "{page}");
+    // The message header names the emotion and the complaint reason the engine found.
+    assert!(page.contains(r#"<span class="signal">anger</span>"#), "{page}");
+    assert!(page.contains("reason: delivery delay") || page.contains("reason: communication"), "{page}");
 }
