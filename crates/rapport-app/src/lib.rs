@@ -40,10 +40,15 @@ const LOOKUP_TTL: Duration = Duration::from_secs(30);
 impl App {
     /// Open the app over a migrated database and make sure the built-in channels exist.
     pub async fn new(db: Db) -> Result<Arc<App>, AppError> {
+        App::with_engine(db, Engine::new()).await
+    }
+
+    /// [`App::new`] with another analysis engine (a business's own complaint reasons).
+    pub async fn with_engine(db: Db, engine: Engine) -> Result<Arc<App>, AppError> {
         db.ensure_channel(ChannelKind::Api, DEFAULT_API_CHANNEL).await?;
         Ok(Arc::new(App {
             db,
-            engine: Arc::new(Engine::new()),
+            engine: Arc::new(engine),
             tokens: cache::TtlCache::new(LOOKUP_TTL, 10_000),
             channels: cache::TtlCache::new(LOOKUP_TTL, 1_000),
             login_failures: cache::TtlCache::new(auth::LOCKOUT, 100_000),

@@ -21,6 +21,10 @@ pub struct Config {
     pub migrate_on_start: bool,
     /// Database connections per node.
     pub max_connections: u32,
+    /// A custom complaint-reason model written by `rapport train-reasons`, used instead of the
+    /// built-in reasons for every incoming message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasons_model: Option<String>,
 }
 
 impl Default for Config {
@@ -31,6 +35,7 @@ impl Default for Config {
             secure_cookies: false,
             migrate_on_start: true,
             max_connections: 16,
+            reasons_model: None,
         }
     }
 }

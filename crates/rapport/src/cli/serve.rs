@@ -18,7 +18,13 @@ pub struct ServeArgs {
 
 pub async fn run(config: Config, args: ServeArgs) -> anyhow::Result<()> {
     let db = open_db(&config, config.migrate_on_start).await?;
-    let app = App::new(db).await?;
+    let mut engine = rapport_analysis::Engine::new();
+    if let Some(path) = &config.reasons_model {
+        let model = super::score::load_reason_model(std::path::Path::new(path))?;
+        println!("complaint reasons from {path}: {}", model.classes().join(", "));
+        engine.set_reasons(rapport_analysis::ReasonModel::new(model));
+    }
+    let app = App::with_engine(db, engine).await?;
     if args.demo {
         let summary = demo::load_demo(&app).await.context("loading the demo workspace")?;
         if summary.created {

@@ -224,3 +224,36 @@ fn train_reasons_refuses_too_few_examples() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains(r#"column "category" not found; columns are: text, reason"#), "{}", stderr(&out));
 }
+
+/// The server reads `reasons_model` from rapport.toml: a custom model is announced at start, and a file
+/// that is not a model stops the start with a clear error instead of falling back silently.
+#[test]
+fn serve_uses_a_custom_reason_model_from_the_config() {
+    use std::io::{BufRead, BufReader};
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("examples.csv"), EXAMPLES).expect("write examples");
+    assert_ok(&rapport(&["train-reasons", "--examples", "examples.csv", "--out", "reasons.tsv"], b"", dir.path()));
+
+    std::fs::write(dir.path().join("rapport.toml"), "reasons_model = \"examples.csv\"\nbind = \"127.0.0.1:0\"\n")
+        .expect("config");
+    let out = rapport(&["serve", "--db", "sqlite://bad.db"], b"", dir.path());
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("is not a reason model"), "{}", stderr(&out));
+
+    std::fs::write(dir.path().join("rapport.toml"), "reasons_model = \"reasons.tsv\"\nbind = \"127.0.0.1:0\"\n")
+        .expect("config");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(["serve", "--db", "sqlite://good.db"])
+        .current_dir(dir.path())
+        .env_remove("RAPPORT_CONFIG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let first = BufReader::new(stdout).lines().next().and_then(Result::ok).unwrap_or_default();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(first, "complaint reasons from reasons.tsv: payment, shipping, sizing");
+}
