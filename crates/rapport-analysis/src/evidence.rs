@@ -147,14 +147,13 @@ pub(crate) fn build(engine: &Engine, text: &str, s: &Scratch, summary: &Summary)
         })
     };
     let emotion_idx = Emotion::ALL.iter().position(|e| *e == summary.emotion).unwrap_or(usize::MAX);
-    engine.emotions.scan(toks, |cat, w, from, to| {
+    let intents: Vec<Intent> = summary.intents.iter().collect();
+    engine.cues.scan(toks, |cat, w, from, to| {
         if cat == emotion_idx {
             evidence.extend(cue(from, to, w, "emotion", format!("cue for {}", summary.emotion)));
-        }
-    });
-    let intents: Vec<Intent> = summary.intents.iter().collect();
-    engine.intents.scan(toks, |cat, w, from, to| {
-        if let Some(intent) = Intent::ALL.get(cat).filter(|i| intents.contains(i)) {
+        } else if let Some(intent) =
+            cat.checked_sub(Emotion::ALL.len()).and_then(|i| Intent::ALL.get(i)).filter(|i| intents.contains(i))
+        {
             evidence.extend(cue(from, to, w, "intent", format!("cue for {intent}")));
         }
     });

@@ -70,7 +70,8 @@ pub enum Dense {
 }
 
 impl Dense {
-    fn id(self) -> u64 {
+    /// The feature id (below [`DENSE_IDS`]).
+    pub(crate) fn id(self) -> u64 {
         match self {
             Dense::OursCompound => 0,
             Dense::OursPositive => 1,
@@ -145,6 +146,9 @@ impl Dense {
         hash::finish(hash::mix(SALT_DENSE, self.id()))
     }
 }
+
+/// Dense feature ids are below this.
+pub(crate) const DENSE_IDS: usize = 64;
 
 /// What a feature is made of (to name it in model files and in evidence).
 #[derive(Debug, Clone, Copy, PartialEq)]

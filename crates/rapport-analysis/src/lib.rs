@@ -57,6 +57,9 @@ const REASONS_MODEL: &str = include_str!("../data/reasons.model.tsv");
 const EMOTION_CUES: &str = include_str!("../data/emotion.tsv");
 const INTENT_CUES: &str = include_str!("../data/intents.tsv");
 
+/// Number of emotions: the cue table's first categories.
+const EMOTIONS: usize = 7;
+
 /// A reason is reported only when the reason model is at least this sure, or the message is negative.
 const REASON_MIN_CONFIDENCE: f32 = 0.5;
 
@@ -69,8 +72,8 @@ pub struct Engine {
     /// Class index of negative / neutral / positive in the sentiment model.
     sentiment_classes: [usize; 3],
     reasons: ReasonModel,
-    emotions: CueTable,
-    intents: CueTable,
+    /// Emotion cues (categories 0..7, [`Emotion::ALL`]) and intent cues (7.., [`Intent::ALL`]).
+    cues: CueTable,
     /// Both models' weights side by side, one probe and one contiguous row per feature.
     joint: Joint,
 }
@@ -82,7 +85,13 @@ struct Joint {
     index: KeyTable<u32>,
     weights: Vec<f32>,
     stride: usize,
+    /// Rows of the features whose kind already numbers them — word clusters (plain, then negated)
+    /// and dense features — found by that number instead of a hash probe.
+    direct: Vec<u32>,
 }
+
+const NO_ROW: u32 = u32::MAX;
+const CLUSTER_SLOTS: usize = 256;
 
 impl Joint {
     fn new(sentiment: &LinearModel, reasons: &LinearModel) -> Joint {
@@ -106,7 +115,34 @@ impl Joint {
             let at = row_of(k, &mut weights);
             weights[at + ns..at + stride].copy_from_slice(reasons.row(r));
         }
-        Joint { index, weights, stride }
+        let mut direct = vec![NO_ROW; 2 * CLUSTER_SLOTS + features::DENSE_IDS];
+        for c in 0..CLUSTER_SLOTS as u16 {
+            for (negated, base) in [(false, 0), (true, CLUSTER_SLOTS)] {
+                if let Some(&r) = index.get(features::cluster_key(c, negated)) {
+                    direct[base + usize::from(c)] = r;
+                }
+            }
+        }
+        for d in features::Dense::all() {
+            if let Some(&r) = index.get(d.key()) {
+                direct[2 * CLUSTER_SLOTS + d.id() as usize] = r;
+            }
+        }
+        Joint { index, weights, stride, direct }
+    }
+
+    /// The row of a feature, if either model knows it.
+    #[inline]
+    fn row_of(&self, f: &features::Feature) -> Option<u32> {
+        let slot = match f.kind {
+            features::FeatureKind::Cluster(c) if usize::from(c) < CLUSTER_SLOTS => usize::from(c),
+            features::FeatureKind::NegatedCluster(c) if usize::from(c) < CLUSTER_SLOTS => {
+                CLUSTER_SLOTS + usize::from(c)
+            }
+            features::FeatureKind::Dense(d) => 2 * CLUSTER_SLOTS + d.id() as usize,
+            _ => return self.index.get(f.key).copied(),
+        };
+        self.direct.get(slot).copied().filter(|&r| r != NO_ROW)
     }
 }
 
@@ -145,8 +181,8 @@ impl Engine {
         let tokenizer = Tokenizer::new(lexicon.emoticon_patterns());
         let class = |name: &str, default: usize| sentiment.classes().iter().position(|c| c == name).unwrap_or(default);
         let sentiment_classes = [class("negative", 0), class("neutral", 1), class("positive", 2)];
-        let emotion_names: Vec<&str> = Emotion::ALL.iter().map(|e| e.as_str()).collect();
-        let intent_names: Vec<&str> = Intent::ALL.iter().map(|e| e.as_str()).collect();
+        let categories: Vec<&str> =
+            Emotion::ALL.iter().map(|e| e.as_str()).chain(Intent::ALL.iter().map(|i| i.as_str())).collect();
         let joint = Joint::new(&sentiment, &reasons.model);
         Engine {
             lexicon,
@@ -155,8 +191,7 @@ impl Engine {
             sentiment_classes,
             joint,
             reasons,
-            emotions: CueTable::parse(EMOTION_CUES, "emotion.tsv", &emotion_names).0,
-            intents: CueTable::parse(INTENT_CUES, "intents.tsv", &intent_names).0,
+            cues: CueTable::parse_files(&[(EMOTION_CUES, "emotion.tsv"), (INTENT_CUES, "intents.tsv")], &categories).0,
         }
     }
 
@@ -223,12 +258,18 @@ impl Engine {
         let reason = (label == SentimentLabel::Negative || reason_confidence >= REASON_MIN_CONFIDENCE)
             .then_some(ReasonIndex(best as u8));
 
-        let mut emotion_scores = [0f32; 7];
-        self.emotions.scan(&scratch.tokens, |cat, w, _, _| emotion_scores[cat] += w);
+        let mut emotion_scores = [0f32; EMOTIONS];
+        let mut intent_scores = [0f32; 5];
+        self.cues.scan(&scratch.tokens, |cat, w, _, _| match cat.checked_sub(EMOTIONS) {
+            None => emotion_scores[cat] += w,
+            Some(i) => {
+                if let Some(s) = intent_scores.get_mut(i) {
+                    *s += w;
+                }
+            }
+        });
         let emotion = pick_emotion(label, &emotion_scores, scratch);
 
-        let mut intent_scores = [0f32; 5];
-        self.intents.scan(&scratch.tokens, |cat, w, _, _| intent_scores[cat] += w);
         let mut intents = IntentSet::default();
         for (i, s) in intent_scores.iter().enumerate() {
             if *s >= 1.0 {
@@ -253,7 +294,7 @@ impl Engine {
         let mut acc = [0f32; 3 + model::MAX_CLASSES];
         let acc = &mut acc[..stride.min(3 + model::MAX_CLASSES)];
         for f in feats {
-            let Some(&r) = self.joint.index.get(f.key) else { continue };
+            let Some(r) = self.joint.row_of(f) else { continue };
             let at = r as usize * stride;
             let Some(row) = self.joint.weights.get(at..at + acc.len()) else { continue };
             for (a, &w) in acc.iter_mut().zip(row) {
@@ -313,7 +354,7 @@ fn fallback_model(classes: &[&str]) -> LinearModel {
 }
 
 /// The emotion that agrees with the polarity and has the strongest cues.
-fn pick_emotion(label: SentimentLabel, scores: &[f32; 7], scratch: &Scratch) -> Emotion {
+fn pick_emotion(label: SentimentLabel, scores: &[f32; EMOTIONS], scratch: &Scratch) -> Emotion {
     let best_of = |cands: &[Emotion]| -> Option<Emotion> {
         cands
             .iter()
