@@ -96,8 +96,7 @@ impl CueTable {
             let mut best: [Option<(usize, u8, f32)>; MAX_GROUPS] = [None; MAX_GROUPS];
             let mut key = t.hash;
             let mut len = 1;
-            loop {
-                let Some(&(slots, prefix)) = self.cues.get(key) else { break };
+            while let Some(&(slots, prefix)) = self.cues.get(key) {
                 for (cat, w) in slots.into_iter().flatten() {
                     let g = usize::from(self.group.get(usize::from(cat)).copied().unwrap_or(0));
                     if i >= next[g] {
