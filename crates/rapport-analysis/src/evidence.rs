@@ -157,6 +157,36 @@ pub(crate) fn build(engine: &Engine, text: &str, s: &Scratch, summary: &Summary)
             evidence.extend(cue(from, to, w, "intent", format!("cue for {intent}")));
         }
     });
+    // An emotion chosen without a cue still says why: the shouting behind "anger", or the strongest
+    // words behind the mood it follows.
+    if summary.emotion != Emotion::Neutral && !evidence.iter().any(|e| e.signal == "emotion") {
+        let shouting: Vec<&Token> = toks.iter().filter(|t| (t.caps && t.is_word()) || t.bangs >= 2).collect();
+        if summary.emotion == Emotion::Anger && !shouting.is_empty() {
+            for t in shouting.into_iter().take(3) {
+                evidence.extend(text.get(t.start..t.end).map(|s| Evidence {
+                    text: s.into(),
+                    start: t.start,
+                    end: t.end,
+                    weight: 1.0,
+                    signal: "emotion".into(),
+                    note: "shouting (caps or !!), no specific emotion word".into(),
+                }));
+            }
+        } else {
+            let negative = summary.sentiment.score < 0.0;
+            let strongest = evidence
+                .iter()
+                .filter(|e| e.signal == "sentiment" && (e.weight < 0.0) == negative)
+                .take(2)
+                .map(|e| Evidence {
+                    signal: "emotion".into(),
+                    note: format!("{} mood, no specific emotion word", if negative { "negative" } else { "positive" }),
+                    ..e.clone()
+                })
+                .collect::<Vec<_>>();
+            evidence.extend(strongest);
+        }
+    }
 
     // Reason: the features that pushed the chosen class up the most.
     let reason = summary.reason.map(|r| engine.reason_name(r).to_string());

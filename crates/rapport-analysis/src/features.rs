@@ -3,8 +3,9 @@
 //! Two kinds of features go into the linear models ([`crate::model`]):
 //!
 //! * **Sparse** — word unigrams (marked when inside a negation's scope: "not happy" gives
-//!   `n:happy`, never `u:happy`), word bigrams within a sentence, emoticons and emoji. Numbers are
-//!   one word (`<num>`): order numbers carry no mood.
+//!   `n:happy`, never `u:happy`), light stems (`s:delay` for "delayed"), the word's cluster
+//!   (`c:17`, words of similar use; `m:17` when negated), word bigrams within a sentence, emoticons
+//!   and emoji. Numbers are one word (`<num>`): order numbers carry no mood.
 //! * **Dense** ([`Dense`]) — the lexicon reading of the whole message, VADER-style, done twice: with
 //!   our lexicon (service language: "still waiting", "no response") and with VADER's human-rated
 //!   lexicon (general language). Both apply negation (three words, within the clause), intensifiers,

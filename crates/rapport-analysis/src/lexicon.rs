@@ -1,7 +1,9 @@
-//! The built-in sentiment lexicon.
+//! The built-in sentiment lexicon, with each word's cluster.
 //!
-//! Three data files in `data/` are compiled into the binary with `include_str!`
-//! and parsed once, in [`Lexicon::builtin`]:
+//! Five data files in `data/` are compiled into the binary with `include_str!`
+//! and parsed once, in [`Lexicon::builtin`], into one table keyed by word and
+//! phrase hashes (one probe per word gives its entry, phrase-prefix flag and
+//! cluster):
 //!
 //! * `lexicon.tsv` — `term<TAB>weight[<TAB>flags]`. A term is one word or a
 //!   phrase of up to [`MAX_PHRASE_WORDS`] words, lower case, single spaces,
@@ -12,6 +14,9 @@
 //! * `modifiers.tsv` — `term<TAB>kind[<TAB>value]` with kind `negator`,
 //!   `intensifier` (value = multiplier, below 1 for diminishers) or `contrast`.
 //! * `emoticons.tsv` — `emoticon-or-emoji<TAB>weight`.
+//! * `vader_lexicon.txt` — VADER's human-rated lexicon (MIT), the second weight
+//!   of each word and more emoticons.
+//! * `word_clusters.tsv` — `word<TAB>cluster` (`train/clusters.sh`).
 //!
 //! Lines starting with `#` and blank lines are comments. A malformed line is
 //! skipped at run time; the unit tests require the built-in files to have none.

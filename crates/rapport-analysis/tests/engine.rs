@@ -103,6 +103,13 @@ fn emotions_follow_the_words() {
     assert_eq!(analyze("Really disappointed, I expected better from you").emotion, Emotion::Disappointment);
     assert_eq!(analyze("Thank you so much for your help!").emotion, Emotion::Gratitude);
     assert_eq!(analyze("What time do you open tomorrow?").emotion, Emotion::Neutral);
+    // Every emotion other than neutral has evidence, with or without a cue word.
+    for text in ["THIS IS NOT OK!!", "the parcel is still not here", "lovely, works now", "I am furious"] {
+        let a = analyze(text);
+        if a.emotion != Emotion::Neutral {
+            assert!(a.evidence.iter().any(|e| e.signal == "emotion"), "{text}: {a:?}");
+        }
+    }
 }
 
 #[test]
