@@ -2,6 +2,7 @@
 //! The web layer and the CLI call these; they never reach into storage for a business decision.
 
 pub mod access;
+pub mod assess;
 pub mod auth;
 pub mod cache;
 pub mod demo;

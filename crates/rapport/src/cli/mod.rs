@@ -1,5 +1,6 @@
 //! Subcommands. Each is a thin shell over `rapport-app`.
 
+mod assess;
 mod score;
 mod serve;
 mod train_reasons;
@@ -50,6 +51,8 @@ enum Command {
     Score(score::ScoreArgs),
     /// Train a custom complaint-reason model from labelled examples (for `score --reasons`).
     TrainReasons(train_reasons::TrainReasonsArgs),
+    /// Assess an exported help-desk history: response times, unanswered conversations, mood, reasons.
+    Assess(assess::AssessArgs),
 }
 
 /// A problem with what the command line points at (a file, a column, a model): reported like a
@@ -118,6 +121,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let command = match cli.command {
         Command::Score(args) => return score::run(args),
         Command::TrainReasons(args) => return train_reasons::run(args),
+        Command::Assess(args) => return assess::run(args),
         other => other,
     };
     let bind = match &command {
@@ -135,7 +139,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User { command } => users::user(config, command).await,
         Command::Token { command } => users::token(config, command).await,
-        Command::Score(_) | Command::TrainReasons(_) => Ok(()),
+        Command::Score(_) | Command::TrainReasons(_) | Command::Assess(_) => Ok(()),
     }
 }
 

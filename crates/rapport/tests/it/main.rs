@@ -2,6 +2,7 @@
 //! harness below, which starts the real router on a free port over a fresh database per test.
 
 mod api;
+mod assess;
 mod browser;
 mod score;
 mod ui;

@@ -1,0 +1,318 @@
+//! `rapport assess` (PRODUCT.md C9): a failure assessment of an exported help-desk history. Pure
+//! computation over imported messages and the engine — the CLI is a thin shell that reads and writes
+//! files, and the live radar will reuse these facts.
+//!
+//! Definitions (also in `docs/assess-report.md`):
+//! - A conversation's messages are taken in time order (file order among equal times).
+//! - **Response time**: from a customer message that starts a wait (the first customer message after
+//!   the agent side last spoke) to the next agent-side message. The first such time is the **first
+//!   response**; the later ones are **next responses**.
+//! - **Unanswered**: customer messages after the agent side's last message; a conversation is counted in
+//!   `unanswered.count` when none of its customer messages was ever answered.
+//! - Percentiles interpolate linearly between order statistics (as numpy and pandas do by default).
+
+use std::collections::{BTreeMap, HashMap};
+
+use rapport_analysis::conversation::{ConversationConfig, Side as TurnSide, Turn, analyze_conversation};
+use rapport_analysis::reply::{ReplyContext, check_reply};
+use rapport_analysis::{Engine, Scratch, SentimentLabel};
+use rapport_channels::importers::{ImportedMessage, Side};
+use serde::Serialize;
+
+/// The per-conversation fact row (`conversations.csv`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConversationFacts {
+    pub conversation: String,
+    pub account: Option<String>,
+    pub channel: Option<String>,
+    pub started_at: String,
+    pub customer_messages: u32,
+    pub agent_messages: u32,
+    pub first_response_seconds: Option<i64>,
+    /// Later response times, in order.
+    pub next_response_seconds: Vec<i64>,
+    pub unanswered_customer_messages: u32,
+    pub mood_start: Option<f64>,
+    pub mood_end: Option<f64>,
+    pub mood_min: Option<f64>,
+    pub mood_drops: u32,
+    pub recovered: Option<bool>,
+    pub recovery_seconds: Option<i64>,
+    /// The most frequent complaint reason of the customer's negative messages.
+    pub reason: Option<String>,
+    pub empathy_gaps: u32,
+}
+
+/// Count and percentiles of a set of durations.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stats {
+    pub count: usize,
+    pub p50_seconds: Option<f64>,
+    pub p90_seconds: Option<f64>,
+}
+
+impl Stats {
+    pub fn of(values: &[i64]) -> Stats {
+        let mut v: Vec<f64> = values.iter().map(|&x| x as f64).collect();
+        v.sort_by(f64::total_cmp);
+        Stats { count: v.len(), p50_seconds: quantile(&v, 0.5), p90_seconds: quantile(&v, 0.9) }
+    }
+}
+
+/// Linear interpolation between order statistics of sorted `v` (numpy's default method).
+fn quantile(v: &[f64], q: f64) -> Option<f64> {
+    let last = v.len().checked_sub(1)?;
+    let pos = q * last as f64;
+    let lo = pos.floor() as usize;
+    let hi = pos.ceil() as usize;
+    let (a, b) = (v.get(lo)?, v.get(hi)?);
+    Some(a + (b - a) * (pos - lo as f64))
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FirstResponse {
+    pub overall: Stats,
+    pub by_account: BTreeMap<String, Stats>,
+    pub by_channel: BTreeMap<String, Stats>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Unanswered {
+    /// Conversations whose customer messages never got an agent-side answer.
+    pub count: usize,
+    /// Customer messages left without an answer at the end of their conversation.
+    pub messages: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mood {
+    pub conversations_with_mood: usize,
+    pub dropped: usize,
+    pub recovered: usize,
+    pub recovery: Stats,
+    pub empathy_gaps: usize,
+}
+
+/// `report.json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub conversations: usize,
+    pub messages: usize,
+    pub customer_messages: usize,
+    pub agent_messages: usize,
+    pub first_response: FirstResponse,
+    pub next_response: Stats,
+    pub unanswered: Unanswered,
+    pub mood: Mood,
+    /// Complaint reasons of negative customer messages, by count.
+    pub reasons: BTreeMap<String, usize>,
+}
+
+/// Assesses imported messages: the per-conversation facts (in order of first appearance) and the report.
+pub fn assess(messages: &[ImportedMessage], engine: &Engine) -> (Report, Vec<ConversationFacts>) {
+    let mut order: Vec<&str> = Vec::new();
+    let mut groups: HashMap<&str, Vec<&ImportedMessage>> = HashMap::new();
+    for m in messages {
+        groups
+            .entry(m.conversation.as_str())
+            .or_insert_with(|| {
+                order.push(m.conversation.as_str());
+                Vec::new()
+            })
+            .push(m);
+    }
+    let mut scratch = Scratch::default();
+    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    let mut facts: Vec<ConversationFacts> = Vec::with_capacity(order.len());
+    for c in &order {
+        if let Some(msgs) = groups.get_mut(c) {
+            // Stable: equal times keep file order.
+            msgs.sort_by_key(|m| m.at);
+            facts.push(conversation_facts(msgs, engine, &mut scratch, &mut reasons));
+        }
+    }
+
+    let collect = |pick: &dyn Fn(&ConversationFacts) -> Option<String>| {
+        let mut by: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+        for f in &facts {
+            if let (Some(k), Some(t)) = (pick(f), f.first_response_seconds) {
+                by.entry(k).or_default().push(t);
+            }
+        }
+        by.into_iter().map(|(k, v)| (k, Stats::of(&v))).collect::<BTreeMap<_, _>>()
+    };
+    let firsts: Vec<i64> = facts.iter().filter_map(|f| f.first_response_seconds).collect();
+    let nexts: Vec<i64> = facts.iter().flat_map(|f| f.next_response_seconds.iter().copied()).collect();
+    let recoveries: Vec<i64> = facts.iter().filter_map(|f| f.recovery_seconds).collect();
+    let report = Report {
+        conversations: facts.len(),
+        messages: messages.len(),
+        customer_messages: facts.iter().map(|f| f.customer_messages as usize).sum(),
+        agent_messages: facts.iter().map(|f| f.agent_messages as usize).sum(),
+        first_response: FirstResponse {
+            overall: Stats::of(&firsts),
+            by_account: collect(&|f| f.account.clone()),
+            by_channel: collect(&|f| f.channel.clone()),
+        },
+        next_response: Stats::of(&nexts),
+        unanswered: Unanswered {
+            count: facts.iter().filter(|f| f.customer_messages > 0 && f.first_response_seconds.is_none()).count(),
+            messages: facts.iter().map(|f| f.unanswered_customer_messages as usize).sum(),
+        },
+        mood: Mood {
+            conversations_with_mood: facts.iter().filter(|f| f.mood_start.is_some()).count(),
+            dropped: facts.iter().filter(|f| f.mood_drops > 0).count(),
+            recovered: facts.iter().filter(|f| f.recovered == Some(true)).count(),
+            recovery: Stats::of(&recoveries),
+            empathy_gaps: facts.iter().map(|f| f.empathy_gaps as usize).sum(),
+        },
+        reasons,
+    };
+    (report, facts)
+}
+
+fn conversation_facts(
+    msgs: &[&ImportedMessage],
+    engine: &Engine,
+    scratch: &mut Scratch,
+    reasons: &mut BTreeMap<String, usize>,
+) -> ConversationFacts {
+    let mut first_response = None;
+    let mut next_responses = Vec::new();
+    let mut waiting_since = None;
+    let mut unanswered = 0u32;
+    let (mut customers, mut agents) = (0u32, 0u32);
+    let mut turns = Vec::with_capacity(msgs.len());
+    let mut own_reasons: BTreeMap<String, u32> = BTreeMap::new();
+    let mut last_negative = false;
+    let mut last_customer_text: Option<&str> = None;
+    for m in msgs {
+        let at_ms = m.at.as_millisecond();
+        match m.side {
+            Side::Customer => {
+                customers += 1;
+                unanswered += 1;
+                waiting_since.get_or_insert(m.at);
+                let s = engine.summarize(&m.text, scratch);
+                last_negative = s.sentiment.label == SentimentLabel::Negative;
+                last_customer_text = Some(&m.text);
+                if last_negative && let Some(r) = s.reason {
+                    *own_reasons.entry(engine.reason_name(r).to_owned()).or_default() += 1;
+                }
+                turns.push(Turn {
+                    side: TurnSide::Customer,
+                    at_ms,
+                    score: s.sentiment.score,
+                    is_question: m.text.contains('?'),
+                    agent_acknowledges: false,
+                });
+            }
+            Side::Agent | Side::Bot => {
+                agents += 1;
+                unanswered = 0;
+                if let Some(since) = waiting_since.take() {
+                    let secs = (m.at - since).get_seconds();
+                    if first_response.is_none() {
+                        first_response = Some(secs);
+                    } else {
+                        next_responses.push(secs);
+                    }
+                }
+                let ctx = ReplyContext {
+                    customer_name: None,
+                    customer_negative: last_negative,
+                    customer_text: last_customer_text,
+                };
+                let report = check_reply(&m.text, &ctx);
+                let passed = |name: &str| report.check(name).is_some_and(|c| c.passed);
+                turns.push(Turn {
+                    side: TurnSide::Agent,
+                    at_ms,
+                    score: 0.0,
+                    is_question: false,
+                    agent_acknowledges: passed("acknowledges_problem") || passed("expresses_empathy"),
+                });
+            }
+        }
+    }
+    let mood = analyze_conversation(&turns, &ConversationConfig::default());
+    let reason = own_reasons.iter().max_by_key(|(_, n)| **n).map(|(r, _)| r.clone());
+    if let Some(r) = &reason {
+        *reasons.entry(r.clone()).or_default() += 1;
+    }
+    let first = msgs.first();
+    ConversationFacts {
+        conversation: first.map(|m| m.conversation.clone()).unwrap_or_default(),
+        account: msgs.iter().find_map(|m| m.account.clone()),
+        channel: msgs.iter().find_map(|m| m.channel.clone()),
+        started_at: first.map(|m| m.at.to_string()).unwrap_or_default(),
+        customer_messages: customers,
+        agent_messages: agents,
+        first_response_seconds: first_response,
+        next_response_seconds: next_responses,
+        unanswered_customer_messages: unanswered,
+        mood_start: mood.start,
+        mood_end: mood.end,
+        mood_min: mood.min,
+        mood_drops: mood.drops.len() as u32,
+        recovered: mood.onset_index.map(|_| mood.recovered),
+        recovery_seconds: mood.recovery_ms.map(|ms| ms / 1000),
+        reason,
+        empathy_gaps: mood.empathy_gaps.len() as u32,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::Timestamp;
+
+    fn msg(conv: &str, secs: i64, side: Side, account: &str, text: &str) -> ImportedMessage {
+        ImportedMessage {
+            conversation: conv.into(),
+            id: None,
+            at: Timestamp::from_second(1_700_000_000 + secs).unwrap(),
+            side,
+            author: if side == Side::Customer { "c".into() } else { account.into() },
+            account: Some(account.into()),
+            channel: Some("email".into()),
+            text: text.into(),
+            rating: None,
+            agent: None,
+            team: None,
+            site: None,
+            status: None,
+        }
+    }
+
+    /// Hand-worked: conversation a answered after 60 s, then a second wait of 300 s; b answered after
+    /// 600 s; c never answered. First responses by account: acme [60], globex [600]; overall [60, 600]
+    /// → p50 330, p90 546.
+    #[test]
+    fn response_times_and_unanswered_are_counted_by_hand() {
+        let m = vec![
+            msg("a", 0, Side::Customer, "acme", "Where is my order?"),
+            msg("a", 60, Side::Agent, "acme", "Sorry for the wait, it ships today."),
+            msg("b", 10, Side::Customer, "globex", "My invoice is wrong"),
+            msg("a", 100, Side::Customer, "acme", "It did not arrive"),
+            msg("a", 130, Side::Customer, "acme", "Hello??"),
+            msg("a", 400, Side::Agent, "acme", "I have sent a replacement."),
+            msg("b", 610, Side::Agent, "globex", "Fixed, sorry about that."),
+            msg("c", 5, Side::Customer, "acme", "Anyone there?"),
+        ];
+        let (report, facts) = assess(&m, &Engine::new());
+        assert_eq!(facts.len(), 3);
+        assert_eq!(facts[0].first_response_seconds, Some(60));
+        assert_eq!(facts[0].next_response_seconds, vec![300]);
+        assert_eq!(facts[1].first_response_seconds, Some(600));
+        assert_eq!(facts[2].first_response_seconds, None);
+        assert_eq!(facts[2].unanswered_customer_messages, 1);
+        assert_eq!(report.unanswered.count, 1);
+        assert_eq!(
+            report.first_response.overall,
+            Stats { count: 2, p50_seconds: Some(330.0), p90_seconds: Some(546.0) }
+        );
+        assert_eq!(report.first_response.by_account["acme"].count, 1);
+        assert_eq!(report.first_response.by_account["globex"].p50_seconds, Some(600.0));
+    }
+}

@@ -1,0 +1,97 @@
+//! `rapport assess` through the real binary.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn rapport(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RAPPORT_CONFIG")
+        .output()
+        .expect("run rapport")
+}
+
+fn report(dir: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("out/report.json")).expect("report.json")).expect("json")
+}
+
+/// A hand-made twcs file: brand acme answers customer c1 after 60 s and c2 after 600 s; c3 is never
+/// answered; one row has no valid date. By hand: first responses [60, 600] → p50 330, p90 546.
+#[test]
+fn a_small_twcs_file_gives_the_figures_worked_out_by_hand() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("t.csv"),
+        "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id
+1,c1,True,Tue Oct 31 10:00:00 +0000 2017,@acme my parcel is late,2,
+2,acme,False,Tue Oct 31 10:01:00 +0000 2017,@c1 sorry! checking now,,1
+3,c2,True,Tue Oct 31 11:00:00 +0000 2017,@acme refund please,4,
+4,acme,False,Tue Oct 31 11:10:00 +0000 2017,@c2 done,,3
+5,c3,True,Tue Oct 31 12:00:00 +0000 2017,@acme hello?,,
+6,c4,True,yesterday,@acme broken row,,
+",
+    )
+    .expect("write");
+    let out = rapport(&["assess", "t.csv", "--out", "out"], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("5 messages in 3 conversations (1 rows skipped)"), "{stdout}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("t.csv:7"), "the skipped row is named with its line");
+    let r = report(dir.path());
+    assert_eq!(r["first_response"]["overall"]["count"], 2);
+    assert_eq!(r["first_response"]["overall"]["p50_seconds"], 330.0);
+    assert_eq!(r["first_response"]["overall"]["p90_seconds"], 546.0);
+    assert_eq!(r["first_response"]["by_account"]["acme"]["count"], 2);
+    assert_eq!(r["unanswered"]["count"], 1);
+    let csv = std::fs::read_to_string(dir.path().join("out/conversations.csv")).expect("csv");
+    assert_eq!(csv.lines().count(), 4, "{csv}");
+
+    // --strict stops at the bad row; an unknown format is named.
+    let out = rapport(&["assess", "t.csv", "--out", "out2", "--strict"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::write(dir.path().join("x.csv"), "a,b\n1,2\n").expect("write");
+    let out = rapport(&["assess", "x.csv", "--out", "out3"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown export format"));
+}
+
+/// On the first 5,000 rows of the real data set, the first-response figures equal the pandas
+/// reference in bench/assess (an independent implementation of the same definitions), brand by brand.
+/// Reads ../shared/data, which exists in development and CI but not in a user's clone: skipped there.
+#[test]
+fn twcs_first_responses_equal_the_pandas_reference_brand_by_brand() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let data = root.join("../shared/data/twcs/twcs_first5000.csv");
+    if !data.exists() {
+        eprintln!("skipped: {} is absent (shared development data)", data.display());
+        return;
+    }
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("bench/assess/twcs_first5000.reference.json")).expect("reference"),
+    )
+    .expect("json");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = rapport(&["assess", data.to_str().unwrap_or_default(), "--out", "out", "--quiet"], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r = report(dir.path());
+    let close = |a: &Value, b: &Value| match (a.as_f64(), b.as_f64()) {
+        (Some(x), Some(y)) => (x - y).abs() <= 1e-6 * y.abs().max(1.0),
+        _ => a == b,
+    };
+    let same = |ours: &Value, theirs: &Value, what: &str| {
+        assert_eq!(ours["count"], theirs["count"], "{what}");
+        assert!(close(&ours["p50_seconds"], &theirs["p50_seconds"]), "{what}: {ours} vs {theirs}");
+        assert!(close(&ours["p90_seconds"], &theirs["p90_seconds"]), "{what}: {ours} vs {theirs}");
+    };
+    same(&r["first_response"]["overall"], &expected["overall"], "overall");
+    let ours = r["first_response"]["by_account"].as_object().expect("by_account");
+    let theirs = expected["by_account"].as_object().expect("by_account");
+    assert_eq!(ours.len(), theirs.len(), "the same brands");
+    for (brand, stats) in theirs {
+        same(&ours[brand], stats, brand);
+    }
+    assert_eq!(r["unanswered"]["count"], expected["unanswered"]);
+}
