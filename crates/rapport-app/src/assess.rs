@@ -13,11 +13,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use rapport_analysis::conversation::{ConversationConfig, Side as TurnSide, Turn, analyze_conversation};
-use rapport_analysis::reply::{ReplyContext, check_reply};
 use rapport_analysis::{Engine, Scratch, SentimentLabel};
 use rapport_channels::importers::{ImportedMessage, Side};
 use serde::Serialize;
+
+use crate::mood::Turns;
 
 /// The per-conversation fact row (`conversations.csv`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -182,10 +182,8 @@ fn conversation_facts(
     let mut waiting_since = None;
     let mut unanswered = 0u32;
     let (mut customers, mut agents) = (0u32, 0u32);
-    let mut turns = Vec::with_capacity(msgs.len());
+    let mut turns = Turns::new(None);
     let mut own_reasons: BTreeMap<String, u32> = BTreeMap::new();
-    let mut last_negative = false;
-    let mut last_customer_text: Option<&str> = None;
     for m in msgs {
         let at_ms = m.at.as_millisecond();
         match m.side {
@@ -194,18 +192,12 @@ fn conversation_facts(
                 unanswered += 1;
                 waiting_since.get_or_insert(m.at);
                 let s = engine.summarize(&m.text, scratch);
-                last_negative = s.sentiment.label == SentimentLabel::Negative;
-                last_customer_text = Some(&m.text);
-                if last_negative && let Some(r) = s.reason {
+                if s.sentiment.label == SentimentLabel::Negative
+                    && let Some(r) = s.reason
+                {
                     *own_reasons.entry(engine.reason_name(r).to_owned()).or_default() += 1;
                 }
-                turns.push(Turn {
-                    side: TurnSide::Customer,
-                    at_ms,
-                    score: s.sentiment.score,
-                    is_question: m.text.contains('?'),
-                    agent_acknowledges: false,
-                });
+                turns.customer(at_ms, s.sentiment.score, &m.text);
             }
             Side::Agent | Side::Bot => {
                 agents += 1;
@@ -218,24 +210,11 @@ fn conversation_facts(
                         next_responses.push(secs);
                     }
                 }
-                let ctx = ReplyContext {
-                    customer_name: None,
-                    customer_negative: last_negative,
-                    customer_text: last_customer_text,
-                };
-                let report = check_reply(&m.text, &ctx);
-                let passed = |name: &str| report.check(name).is_some_and(|c| c.passed);
-                turns.push(Turn {
-                    side: TurnSide::Agent,
-                    at_ms,
-                    score: 0.0,
-                    is_question: false,
-                    agent_acknowledges: passed("acknowledges_problem") || passed("expresses_empathy"),
-                });
+                turns.agent(at_ms, &m.text);
             }
         }
     }
-    let mood = analyze_conversation(&turns, &ConversationConfig::default());
+    let mood = turns.report();
     let reason = own_reasons.iter().max_by_key(|(_, n)| **n).map(|(r, _)| r.clone());
     if let Some(r) = &reason {
         *reasons.entry(r.clone()).or_default() += 1;
