@@ -121,14 +121,39 @@ pub fn assess(messages: &[ImportedMessage], engine: &Engine) -> (Report, Vec<Con
             })
             .push(m);
     }
-    let mut scratch = Scratch::default();
+    // Conversations are independent: share them out over the cores, each thread with its own buffers,
+    // and put the results back in order.
+    let mut convs: Vec<Vec<&ImportedMessage>> = order.iter().filter_map(|c| groups.remove(c)).collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 16);
+    let chunk = convs.len().div_ceil(threads).max(1);
+    let parts: Vec<(Vec<ConversationFacts>, BTreeMap<String, usize>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = convs
+            .chunks_mut(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut scratch = Scratch::default();
+                    let mut reasons = BTreeMap::new();
+                    let facts: Vec<ConversationFacts> = part
+                        .iter_mut()
+                        .map(|msgs| {
+                            // Stable: equal times keep file order.
+                            msgs.sort_by_key(|m| m.at);
+                            conversation_facts(msgs, engine, &mut scratch, &mut reasons)
+                        })
+                        .collect();
+                    (facts, reasons)
+                })
+            })
+            .collect();
+        // A panic in a worker is a bug: re-raise it rather than lose that share of the conversations.
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    });
+    let mut facts = Vec::with_capacity(order.len());
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
-    let mut facts: Vec<ConversationFacts> = Vec::with_capacity(order.len());
-    for c in &order {
-        if let Some(msgs) = groups.get_mut(c) {
-            // Stable: equal times keep file order.
-            msgs.sort_by_key(|m| m.at);
-            facts.push(conversation_facts(msgs, engine, &mut scratch, &mut reasons));
+    for (f, r) in parts {
+        facts.extend(f);
+        for (k, v) in r {
+            *reasons.entry(k).or_default() += v;
         }
     }
 
@@ -241,16 +266,18 @@ fn conversation_facts(
     }
 }
 
+/// Messages for tests of the assessment and its report.
 #[cfg(test)]
-mod tests {
-    use super::*;
+pub(crate) mod test_support {
     use jiff::Timestamp;
+    use rapport_channels::importers::{ImportedMessage, Side};
 
-    fn msg(conv: &str, secs: i64, side: Side, account: &str, text: &str) -> ImportedMessage {
+    /// A message `secs` after a fixed start; agent-side messages are written by `account`.
+    pub fn msg(conv: &str, secs: i64, side: Side, account: &str, text: &str) -> ImportedMessage {
         ImportedMessage {
             conversation: conv.into(),
             id: None,
-            at: Timestamp::from_second(1_700_000_000 + secs).unwrap(),
+            at: Timestamp::from_second(1_700_000_000 + secs).unwrap_or(Timestamp::UNIX_EPOCH),
             side,
             author: if side == Side::Customer { "c".into() } else { account.into() },
             account: Some(account.into()),
@@ -263,10 +290,13 @@ mod tests {
             status: None,
         }
     }
+}
 
-    /// Hand-worked: conversation a answered after 60 s, then a second wait of 300 s; b answered after
-    /// 600 s; c never answered. First responses by account: acme [60], globex [600]; overall [60, 600]
-    /// → p50 330, p90 546.
+#[cfg(test)]
+mod tests {
+    use super::test_support::msg;
+    use super::*;
+
     #[test]
     fn response_times_and_unanswered_are_counted_by_hand() {
         let m = vec![

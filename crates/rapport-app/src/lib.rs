@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod assess;
+pub mod assess_html;
 pub mod auth;
 pub mod cache;
 pub mod demo;

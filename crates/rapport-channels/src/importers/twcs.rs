@@ -16,13 +16,9 @@ use jiff::Timestamp;
 use super::{ImportError, ImportedMessage, RowError, Side};
 
 /// The file read: messages in file order (threaded), and the rows that could not be read.
-#[derive(Debug, Default)]
-pub struct Import {
-    pub messages: Vec<ImportedMessage>,
-    pub errors: Vec<RowError>,
-}
+pub use super::Import;
 
-const COLUMNS: [&str; 7] =
+pub(crate) const COLUMNS: [&str; 7] =
     ["tweet_id", "author_id", "inbound", "created_at", "text", "response_tweet_id", "in_response_to_tweet_id"];
 
 /// Reads a twcs CSV file.

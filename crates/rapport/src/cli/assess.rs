@@ -5,10 +5,10 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use rapport_analysis::Engine;
 use rapport_app::assess::{ConversationFacts, Report, assess};
-use rapport_channels::importers::{ImportError, twcs};
+use rapport_channels::importers::{self, Format, ImportError, generic::Mapping};
 
 use super::InputError;
 
@@ -16,9 +16,14 @@ use super::InputError;
 pub struct AssessArgs {
     /// The export to assess.
     pub file: PathBuf,
-    /// The export's format; `auto` reads its header.
-    #[arg(long, value_enum, default_value_t = Format::Auto)]
-    pub format: Format,
+    /// The export's format: auto (read the header), twcs, csv, ndjson, json, zendesk, freshdesk.
+    #[arg(long, default_value = "auto")]
+    pub format: String,
+    /// Column mapping for csv/ndjson/json, repeatable: `--map conversation=ticket_id --map text=body …`
+    /// (fields: conversation, timestamp, role, text required; author, channel, account, rating, agent,
+    /// team, site, status, id optional).
+    #[arg(long = "map", value_name = "FIELD=COLUMN")]
+    pub map: Vec<String>,
     /// Folder for report.json and conversations.csv (created if missing).
     #[arg(long)]
     pub out: PathBuf,
@@ -30,24 +35,25 @@ pub struct AssessArgs {
     pub quiet: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Auto,
-    /// Customer Support on Twitter (`tweet_id, author_id, inbound, created_at, text, …`).
-    Twcs,
-}
-
 pub fn run(args: AssessArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
-    let format = match args.format {
-        Format::Auto => sniff(&args.file)?,
-        f => f,
+    let input = |e: ImportError| InputError(e.to_string());
+    let format = if args.format.trim().eq_ignore_ascii_case("auto") {
+        importers::sniff_file(&args.file).map_err(input)?.ok_or_else(|| {
+            InputError(format!(
+                "{}: unknown export format; name it with --format (twcs, csv, ndjson, json, zendesk, freshdesk)",
+                args.file.display()
+            ))
+        })?
+    } else {
+        args.format.parse::<Format>().map_err(|e| InputError(e.to_string()))?
     };
-    let import = match format {
-        Format::Twcs | Format::Auto => twcs::read(&args.file).map_err(|e| match e {
-            ImportError::Io { .. } | ImportError::Format { .. } => InputError(e.to_string()),
-        })?,
+    let mapping = if args.map.is_empty() {
+        None
+    } else {
+        Some(Mapping::parse(args.map.iter()).map_err(|e| InputError(format!("--map: {e}")))?)
     };
+    let import = importers::read(&args.file, format, mapping.as_ref()).map_err(input)?;
     if args.strict
         && let Some(e) = import.errors.first()
     {
@@ -57,6 +63,10 @@ pub fn run(args: AssessArgs) -> anyhow::Result<()> {
     std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     write_json(&args.out.join("report.json"), &report)?;
     write_csv(&args.out.join("conversations.csv"), &facts)?;
+    let html_path = args.out.join("report.html");
+    let export_name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    std::fs::write(&html_path, rapport_app::assess_html::render(&report, &facts, &export_name))
+        .with_context(|| format!("writing {}", html_path.display()))?;
     if !args.quiet {
         summary(&report, import.errors.len(), &args.out, started.elapsed());
         for e in import.errors.iter().take(10) {
@@ -64,23 +74,6 @@ pub fn run(args: AssessArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// The format from the file's first line.
-fn sniff(path: &Path) -> anyhow::Result<Format> {
-    let file = std::fs::File::open(path).map_err(|e| InputError(format!("cannot read {}: {e}", path.display())))?;
-    let mut first = String::new();
-    std::io::BufRead::read_line(&mut std::io::BufReader::new(file), &mut first)
-        .map_err(|e| InputError(format!("cannot read {}: {e}", path.display())))?;
-    if ["tweet_id", "author_id", "inbound", "in_response_to_tweet_id"].iter().all(|c| first.contains(c)) {
-        return Ok(Format::Twcs);
-    }
-    Err(InputError(format!(
-        "{}: unknown export format (first line {:?}); known: twcs — name it with --format",
-        path.display(),
-        first.trim_end().chars().take(120).collect::<String>()
-    ))
-    .into())
 }
 
 fn write_json(path: &Path, report: &Report) -> anyhow::Result<()> {

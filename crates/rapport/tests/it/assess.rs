@@ -55,7 +55,10 @@ fn a_small_twcs_file_gives_the_figures_worked_out_by_hand() {
     std::fs::write(dir.path().join("x.csv"), "a,b\n1,2\n").expect("write");
     let out = rapport(&["assess", "x.csv", "--out", "out3"], dir.path());
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown export format"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("needs a column mapping"),
+        "a CSV of unknown shape asks for --map"
+    );
 }
 
 /// On the first 5,000 rows of the real data set, the first-response figures equal the pandas
@@ -94,4 +97,33 @@ fn twcs_first_responses_equal_the_pandas_reference_brand_by_brand() {
         same(&ours[brand], stats, brand);
     }
     assert_eq!(r["unanswered"]["count"], expected["unanswered"]);
+}
+
+/// Every reader is reachable from the command line: sniffed vendor formats, and generic files through
+/// `--map`, with a clear error when the mapping is missing.
+#[test]
+fn vendor_exports_are_sniffed_and_generic_files_need_a_mapping() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rapport-channels/tests/fixtures");
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (file, conversations) in [("zendesk.jsonl", 2), ("freshdesk.jsonl", 2)] {
+        let path = fixtures.join(file);
+        let out = rapport(&["assess", path.to_str().unwrap_or_default(), "--out", "out", "--quiet"], dir.path());
+        assert!(out.status.success(), "{file}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(report(dir.path())["conversations"], conversations, "{file}");
+    }
+    let csv = fixtures.join("generic.csv");
+    let csv = csv.to_str().unwrap_or_default();
+    let out = rapport(&["assess", csv, "--out", "out"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs a column mapping"));
+    let map = ["conversation=ticket_id", "timestamp=sent_at", "role=who", "text=body", "author=name", "account=brand"];
+    let mut args = vec!["assess", csv, "--out", "out", "--quiet"];
+    for m in &map {
+        args.extend(["--map", m]);
+    }
+    let out = rapport(&args, dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(report(dir.path())["first_response"]["by_account"]["acme"]["count"].as_u64().unwrap_or(0) >= 1);
+    let out = rapport(&["assess", csv, "--out", "out", "--map", "conversation"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
 }

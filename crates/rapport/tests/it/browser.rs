@@ -132,8 +132,9 @@ async fn console_errors(client: &Client, driver_url: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn agent_logs_in_opens_a_conversation_from_the_inbox_and_replies() {
+/// chromedriver and Chromium from PATH; `None` (the test is skipped) when either is missing, unless
+/// `RAPPORT_REQUIRE_BROWSER=1` makes that a failure.
+fn browser_binaries() -> Option<(PathBuf, PathBuf)> {
     let required = std::env::var("RAPPORT_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
     let Some(chromedriver) = find_on_path(&["chromedriver"]) else {
         assert!(
@@ -141,13 +142,60 @@ async fn agent_logs_in_opens_a_conversation_from_the_inbox_and_replies() {
             "RAPPORT_REQUIRE_BROWSER=1 but chromedriver is not on PATH (apt-get install chromium-driver)"
         );
         eprintln!("skipping browser test: chromedriver not found");
-        return;
+        return None;
     };
     let Some(chromium) = find_on_path(&["chromium", "chromium-browser", "google-chrome"]) else {
         assert!(!required, "RAPPORT_REQUIRE_BROWSER=1 but chromium is not on PATH (apt-get install chromium)");
         eprintln!("skipping browser test: chromium not found");
-        return;
+        return None;
     };
+    Some((chromedriver, chromium))
+}
+
+/// A WebDriver session on headless Chromium with the browser console log enabled.
+async fn headless_chromium(driver: &Chromedriver, chromium: &Path, profile: &Path, size: (u32, u32)) -> Client {
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": chromium,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-quic", format!("--window-size={},{}", size.0, size.1), "--hide-scrollbars",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+        }),
+    );
+    capabilities.insert("goog:loggingPrefs".into(), json!({"browser": "ALL"}));
+    ClientBuilder::rustls()
+        .expect("tls connector")
+        .capabilities(capabilities)
+        .connect(&driver.url)
+        .await
+        .expect("webdriver session")
+}
+
+/// Screenshot of the browser window into `docs/<name>` (for the README).
+async fn save_screenshot(client: &Client, name: &str) {
+    let png = client.screenshot().await.expect("screenshot");
+    assert!(png.starts_with(b"\x89PNG"), "a PNG");
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs");
+    std::fs::create_dir_all(&docs).expect("docs dir");
+    // Written to a temporary file and renamed, so parallel runs never leave a torn image.
+    let mut file = tempfile::NamedTempFile::new_in(&docs).expect("temporary file in docs/");
+    file.write_all(&png).expect("write screenshot");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        file.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).expect("chmod screenshot");
+    }
+    file.persist(docs.join(name)).unwrap_or_else(|e| panic!("docs/{name}: {e}"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agent_logs_in_opens_a_conversation_from_the_inbox_and_replies() {
+    let Some((chromedriver, chromium)) = browser_binaries() else { return };
 
     let started = Instant::now();
     let app = spawn_app().await;
@@ -157,26 +205,7 @@ async fn agent_logs_in_opens_a_conversation_from_the_inbox_and_replies() {
 
     let profile = tempfile::tempdir().expect("profile dir");
     let driver = Chromedriver::start(&chromedriver).await;
-    let mut capabilities = serde_json::Map::new();
-    capabilities.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": chromium,
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-quic", "--window-size=1400,900", "--hide-scrollbars",
-                format!("--user-data-dir={}", profile.path().display()),
-            ],
-        }),
-    );
-    capabilities.insert("goog:loggingPrefs".into(), json!({"browser": "ALL"}));
-    let client = ClientBuilder::rustls()
-        .expect("tls connector")
-        .capabilities(capabilities)
-        .connect(&driver.url)
-        .await
-        .expect("webdriver session");
+    let client = headless_chromium(&driver, &chromium, profile.path(), (1400, 900)).await;
 
     // The scenario runs in its own task so that a failed assertion still closes the browser below.
     let base = app.url("");
@@ -225,19 +254,7 @@ async fn scenario(client: Client, base: String, driver_url: String) {
         js(&client, "return getComputedStyle(document.querySelector('tr.row .mood')).backgroundColor;").await;
     assert_ne!(badge_colour, json!("rgba(0, 0, 0, 0)"), "mood badges are styled (app.css loaded)");
 
-    let png = client.screenshot().await.expect("screenshot");
-    assert!(png.starts_with(b"\x89PNG"), "a PNG");
-    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs");
-    std::fs::create_dir_all(&docs).expect("docs dir");
-    // Written to a temporary file and renamed, so parallel runs never leave a torn image.
-    let mut file = tempfile::NamedTempFile::new_in(&docs).expect("temporary file in docs/");
-    file.write_all(&png).expect("write screenshot");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        file.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).expect("chmod screenshot");
-    }
-    file.persist(docs.join("inbox.png")).expect("docs/inbox.png");
+    save_screenshot(&client, "inbox.png").await;
     errors.extend(console_errors(&client, &driver_url).await);
 
     // Open the first conversation.
@@ -294,5 +311,98 @@ async fn scenario(client: Client, base: String, driver_url: String) {
     assert_eq!(box_text, json!(""), "the reply box is empty again after the redirect");
     errors.extend(console_errors(&client, &driver_url).await);
 
+    assert!(errors.is_empty(), "the browser console shows errors: {errors:#?}");
+}
+
+/// A hand-made twcs export: three brands, six conversations. acme answers within minutes; globex
+/// takes 6.5 h and then 42 h; initech answers one customer after 20 min and never answers another.
+const TWCS_FIXTURE: &str = "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id
+1,c1,True,Tue Oct 31 10:00:00 +0000 2017,@acme my parcel is late again and this is terrible,2,
+2,acme,False,Tue Oct 31 10:02:00 +0000 2017,@c1 so sorry to hear that! Checking now,3,1
+3,c1,True,Tue Oct 31 10:30:00 +0000 2017,@acme still nothing??,4,2
+4,acme,False,Tue Oct 31 11:00:00 +0000 2017,@c1 it is out for delivery today,,3
+5,c2,True,Wed Nov 01 09:00:00 +0000 2017,@acme can I change my delivery address?,6,
+6,acme,False,Wed Nov 01 09:05:00 +0000 2017,@c2 sure - send us a DM,,5
+7,c3,True,Wed Nov 01 14:00:00 +0000 2017,@globex I was charged twice. Refund please,8,
+8,globex,False,Wed Nov 01 20:30:00 +0000 2017,@c3 refunded,,7
+9,c4,True,Thu Nov 02 16:00:00 +0000 2017,@globex worst service ever. nobody answers,10,
+10,globex,False,Sat Nov 04 10:00:00 +0000 2017,@c4 fixed,,9
+11,c5,True,Fri Nov 03 20:00:00 +0000 2017,@initech my account is locked,,
+12,c6,True,Sat Nov 04 08:00:00 +0000 2017,@initech the app crashes on start,13,
+13,initech,False,Sat Nov 04 08:20:00 +0000 2017,@c6 please update the app,,12
+";
+
+/// `rapport assess` writes a report.html that renders in Chromium on its own: no console errors, no
+/// request of any kind, the charts drawn, the scorecard showing the conversation count. Refreshes
+/// `docs/assess-report.png`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_assess_report_renders_offline_in_chromium() {
+    let Some((chromedriver, chromium)) = browser_binaries() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("twcs_sample.csv"), TWCS_FIXTURE).expect("write fixture");
+    let out = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(["assess", "twcs_sample.csv", "--out", "out", "--quiet"])
+        .current_dir(dir.path())
+        .env_remove("RAPPORT_CONFIG")
+        .output()
+        .expect("run rapport assess");
+    assert!(out.status.success(), "rapport assess failed: {}", String::from_utf8_lossy(&out.stderr));
+    let report = dir.path().join("out/report.html");
+    assert!(report.is_file(), "report.html written");
+    let url = format!("file://{}", report.canonicalize().expect("absolute path").display());
+
+    let profile = tempfile::tempdir().expect("profile dir");
+    let driver = Chromedriver::start(&chromedriver).await;
+    let client = headless_chromium(&driver, &chromium, profile.path(), (1200, 900)).await;
+    let outcome = tokio::spawn(assess_report_scenario(client.clone(), url, driver.url.clone())).await;
+    let _ = client.close().await;
+    drop(driver);
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+async fn assess_report_scenario(client: Client, url: String, driver_url: String) {
+    client.goto(&url).await.expect("open report.html");
+    client.wait().at_most(WAIT).for_element(Locator::Css("#slowest table")).await.expect("the report is rendered");
+    assert_eq!(js(&client, "return document.readyState;").await, json!("complete"));
+
+    // Nothing loaded from anywhere: no resource entries at all (the document itself is a navigation).
+    let resources = js(&client, "return performance.getEntriesByType('resource').map(e => e.name);").await;
+    assert_eq!(resources, json!([]), "report.html loads nothing");
+    let svgs = js(&client, "return document.querySelectorAll('svg').length;").await;
+    assert!(svgs.as_u64().is_some_and(|n| n >= 3), "charts present: {svgs}");
+    let drawn = js(&client, "return Array.from(document.querySelectorAll('svg')).every(s => s.getBoundingClientRect().height > 20 && s.querySelectorAll('rect').length > 0);").await;
+    assert_eq!(drawn, json!(true), "every chart has a size and bars");
+
+    assert_eq!(
+        texts(&client, "#scorecard [data-metric=conversations] .value").await,
+        vec!["6".to_owned()],
+        "the scorecard shows the conversation count"
+    );
+    assert_eq!(texts(&client, "#scorecard [data-metric=unanswered] .value").await, vec!["1".to_owned()]);
+    let sections = texts(&client, "section h2").await;
+    assert!(sections.len() >= 8, "{sections:?}");
+    let accounts = texts(&client, "#accounts svg g > text:first-of-type").await;
+    for brand in ["acme", "globex", "initech"] {
+        assert!(accounts.iter().any(|a| a.starts_with(brand)), "{brand} in the account chart: {accounts:?}");
+    }
+    let slowest = texts(&client, "#slowest tbody tr td:last-child").await;
+    assert_eq!(slowest.first().map(String::as_str), Some("1 d 18 h"), "globex's 42 h wait first: {slowest:?}");
+    let recs = texts(&client, "#recommendations li").await;
+    assert!(recs.iter().any(|r| r.contains("never got an answer")), "{recs:?}");
+
+    // Readable at 1200 px: nothing wider than the window.
+    let overflow = js(&client, "return document.documentElement.scrollWidth - window.innerWidth;").await;
+    assert!(overflow.as_i64().is_some_and(|o| o <= 0), "horizontal overflow of {overflow} px at 1200 px");
+
+    // The whole page in one screenshot for the README.
+    let height = js(&client, "return document.documentElement.scrollHeight;").await;
+    let height = height.as_u64().and_then(|h| u32::try_from(h).ok()).unwrap_or(900).clamp(900, 6000);
+    client.set_window_size(1200, height).await.expect("resize window");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    save_screenshot(&client, "assess-report.png").await;
+
+    let errors = console_errors(&client, &driver_url).await;
     assert!(errors.is_empty(), "the browser console shows errors: {errors:#?}");
 }
