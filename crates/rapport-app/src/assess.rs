@@ -25,6 +25,10 @@ pub struct ConversationFacts {
     pub conversation: String,
     pub account: Option<String>,
     pub channel: Option<String>,
+    /// The first agent named on the conversation's agent-side messages (the export's agent field).
+    pub agent: Option<String>,
+    pub team: Option<String>,
+    pub site: Option<String>,
     pub started_at: String,
     pub customer_messages: u32,
     pub agent_messages: u32,
@@ -106,6 +110,45 @@ pub struct Report {
     pub mood: Mood,
     /// Complaint reasons of negative customer messages, by count.
     pub reasons: BTreeMap<String, usize>,
+    /// Is the spread of first-response times across accounts, agents, teams, sites or channels more than
+    /// chance? One entry per dimension with at least two groups of [`MIN_GROUP`] answered conversations.
+    pub consistency: Vec<Consistency>,
+    /// Conversations by the weekday and hour (UTC) they started, with their median first response.
+    pub by_hour_of_week: Vec<HourOfWeek>,
+}
+
+/// Groups smaller than this are left out of a consistency test (too few to say anything).
+pub const MIN_GROUP: usize = 5;
+/// A spread is reported as significant below this p-value.
+pub const SIGNIFICANCE: f64 = 0.01;
+
+/// A Kruskal–Wallis test of first-response times across the groups of one dimension.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Consistency {
+    /// "account", "agent", "team", "site" or "channel".
+    pub dimension: &'static str,
+    pub groups: usize,
+    pub h: f64,
+    pub p_value: f64,
+    pub significant: bool,
+    pub fastest: GroupMedian,
+    pub slowest: GroupMedian,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupMedian {
+    pub name: String,
+    pub count: usize,
+    pub p50_seconds: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HourOfWeek {
+    /// "Mon" … "Sun".
+    pub weekday: &'static str,
+    pub hour: i8,
+    pub conversations: usize,
+    pub p50_first_response_seconds: Option<f64>,
 }
 
 /// Assesses imported messages: the per-conversation facts (in order of first appearance) and the report.
@@ -192,8 +235,82 @@ pub fn assess(messages: &[ImportedMessage], engine: &Engine) -> (Report, Vec<Con
             empathy_gaps: facts.iter().map(|f| f.empathy_gaps as usize).sum(),
         },
         reasons,
+        consistency: consistency(&facts),
+        by_hour_of_week: by_hour_of_week(&facts),
     };
     (report, facts)
+}
+
+fn consistency(facts: &[ConversationFacts]) -> Vec<Consistency> {
+    type Pick = fn(&ConversationFacts) -> Option<&String>;
+    let dims: [(&'static str, Pick); 5] = [
+        ("account", |f| f.account.as_ref()),
+        ("agent", |f| f.agent.as_ref()),
+        ("team", |f| f.team.as_ref()),
+        ("site", |f| f.site.as_ref()),
+        ("channel", |f| f.channel.as_ref()),
+    ];
+    let mut out = Vec::new();
+    for (dimension, pick) in dims {
+        let mut by: BTreeMap<&String, Vec<f64>> = BTreeMap::new();
+        for f in facts {
+            if let (Some(k), Some(t)) = (pick(f), f.first_response_seconds) {
+                by.entry(k).or_default().push(t as f64);
+            }
+        }
+        let groups: Vec<(&String, Vec<f64>)> = by.into_iter().filter(|(_, v)| v.len() >= MIN_GROUP).collect();
+        let values: Vec<Vec<f64>> = groups.iter().map(|(_, v)| v.clone()).collect();
+        let Some((h, p_value)) = crate::stats::kruskal_wallis(&values) else { continue };
+        let medians: Vec<GroupMedian> = groups
+            .iter()
+            .map(|(name, v)| {
+                let mut v = v.clone();
+                v.sort_by(f64::total_cmp);
+                GroupMedian { name: (*name).clone(), count: v.len(), p50_seconds: quantile(&v, 0.5) }
+            })
+            .collect();
+        let key = |g: &&GroupMedian| g.p50_seconds.unwrap_or(0.0);
+        let (Some(fastest), Some(slowest)) = (
+            medians.iter().min_by(|a, b| key(a).total_cmp(&key(b))),
+            medians.iter().max_by(|a, b| key(a).total_cmp(&key(b))),
+        ) else {
+            continue;
+        };
+        out.push(Consistency {
+            dimension,
+            groups: groups.len(),
+            h,
+            p_value,
+            significant: p_value < SIGNIFICANCE,
+            fastest: fastest.clone(),
+            slowest: slowest.clone(),
+        });
+    }
+    out
+}
+
+fn by_hour_of_week(facts: &[ConversationFacts]) -> Vec<HourOfWeek> {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let mut cells: BTreeMap<(i8, i8), (usize, Vec<f64>)> = BTreeMap::new();
+    for f in facts {
+        let Ok(t) = f.started_at.parse::<jiff::Timestamp>() else { continue };
+        let dt = t.to_zoned(jiff::tz::TimeZone::UTC);
+        let cell = cells.entry((dt.weekday().to_monday_zero_offset(), dt.hour())).or_default();
+        cell.0 += 1;
+        cell.1.extend(f.first_response_seconds.map(|s| s as f64));
+    }
+    cells
+        .into_iter()
+        .map(|((d, hour), (conversations, mut firsts))| {
+            firsts.sort_by(f64::total_cmp);
+            HourOfWeek {
+                weekday: DAYS.get(d as usize).copied().unwrap_or("?"),
+                hour,
+                conversations,
+                p50_first_response_seconds: quantile(&firsts, 0.5),
+            }
+        })
+        .collect()
 }
 
 fn conversation_facts(
@@ -249,6 +366,9 @@ fn conversation_facts(
         conversation: first.map(|m| m.conversation.clone()).unwrap_or_default(),
         account: msgs.iter().find_map(|m| m.account.clone()),
         channel: msgs.iter().find_map(|m| m.channel.clone()),
+        agent: msgs.iter().filter(|m| m.side != Side::Customer).find_map(|m| m.agent.clone()),
+        team: msgs.iter().find_map(|m| m.team.clone()),
+        site: msgs.iter().find_map(|m| m.site.clone()),
         started_at: first.map(|m| m.at.to_string()).unwrap_or_default(),
         customer_messages: customers,
         agent_messages: agents,
@@ -323,5 +443,35 @@ mod tests {
         );
         assert_eq!(report.first_response.by_account["acme"].count, 1);
         assert_eq!(report.first_response.by_account["globex"].p50_seconds, Some(600.0));
+    }
+
+    /// One account answers in a minute, the other in hours: the spread is significant and names them;
+    /// two accounts drawn alike are not called different.
+    #[test]
+    fn consistency_tells_a_real_spread_from_noise() {
+        let mut m = Vec::new();
+        for i in 0..12 {
+            let (fast, slow, c1, c2) = (format!("f{i}"), format!("s{i}"), i * 10_000, i * 10_000 + 5_000);
+            m.push(msg(&fast, c1, Side::Customer, "quick", "hello?"));
+            m.push(msg(&fast, c1 + 60 + i, Side::Agent, "quick", "Hi!"));
+            m.push(msg(&slow, c2, Side::Customer, "sleepy", "hello?"));
+            m.push(msg(&slow, c2 + 7_200 + i * 100, Side::Agent, "sleepy", "Hi!"));
+        }
+        let (report, _) = assess(&m, &Engine::new());
+        let by_account = report.consistency.iter().find(|c| c.dimension == "account").expect("account test");
+        assert!(by_account.significant, "{by_account:?}");
+        assert_eq!((by_account.fastest.name.as_str(), by_account.slowest.name.as_str()), ("quick", "sleepy"));
+        assert!(report.consistency.iter().all(|c| c.dimension != "channel"), "one channel: nothing to compare");
+        assert_eq!(report.by_hour_of_week.iter().map(|h| h.conversations).sum::<usize>(), 24);
+
+        let mut alike = Vec::new();
+        for i in 0..12 {
+            let acc = if i % 2 == 0 { "a" } else { "b" };
+            let c = format!("c{i}");
+            alike.push(msg(&c, i * 10_000, Side::Customer, acc, "hello?"));
+            alike.push(msg(&c, i * 10_000 + 100 + (i % 4) * 30, Side::Agent, acc, "Hi!"));
+        }
+        let (report, _) = assess(&alike, &Engine::new());
+        assert!(report.consistency.iter().all(|c| !c.significant), "{:?}", report.consistency);
     }
 }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod inbox;
 pub mod ingest;
 pub mod mood;
+pub mod stats;
 
 use std::sync::Arc;
 use std::time::Duration;
