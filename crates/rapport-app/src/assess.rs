@@ -17,6 +17,7 @@ use rapport_analysis::{Engine, Scratch, SentimentLabel};
 use rapport_channels::importers::{ImportedMessage, Side};
 use serde::Serialize;
 
+use crate::business_hours::BusinessHours;
 use crate::mood::Turns;
 
 /// The per-conversation fact row (`conversations.csv`).
@@ -33,6 +34,8 @@ pub struct ConversationFacts {
     pub customer_messages: u32,
     pub agent_messages: u32,
     pub first_response_seconds: Option<i64>,
+    /// The first response counted in business hours (when the assessment has them).
+    pub first_response_business_seconds: Option<i64>,
     /// Later response times, in order.
     pub next_response_seconds: Vec<i64>,
     pub unanswered_customer_messages: u32,
@@ -78,6 +81,24 @@ pub struct FirstResponse {
     pub overall: Stats,
     pub by_account: BTreeMap<String, Stats>,
     pub by_channel: BTreeMap<String, Stats>,
+    /// The same in business hours, when the assessment was given them (`--business-hours`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub business: Option<BusinessFirstResponse>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BusinessFirstResponse {
+    /// The business hours as given, e.g. "Mon-Fri 09:00-17:00 Europe/Berlin".
+    pub hours: String,
+    pub overall: Stats,
+    pub by_account: BTreeMap<String, Stats>,
+}
+
+/// How to assess.
+#[derive(Debug, Clone, Default)]
+pub struct AssessOptions {
+    /// Count response times in these business hours too (the spec text and the parsed hours).
+    pub business_hours: Option<(String, BusinessHours)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -153,6 +174,16 @@ pub struct HourOfWeek {
 
 /// Assesses imported messages: the per-conversation facts (in order of first appearance) and the report.
 pub fn assess(messages: &[ImportedMessage], engine: &Engine) -> (Report, Vec<ConversationFacts>) {
+    assess_with(messages, engine, &AssessOptions::default())
+}
+
+/// [`assess`] with options (business hours).
+pub fn assess_with(
+    messages: &[ImportedMessage],
+    engine: &Engine,
+    options: &AssessOptions,
+) -> (Report, Vec<ConversationFacts>) {
+    let hours = options.business_hours.as_ref().map(|(_, h)| h);
     let mut order: Vec<&str> = Vec::new();
     let mut groups: HashMap<&str, Vec<&ImportedMessage>> = HashMap::new();
     for m in messages {
@@ -181,7 +212,7 @@ pub fn assess(messages: &[ImportedMessage], engine: &Engine) -> (Report, Vec<Con
                         .map(|msgs| {
                             // Stable: equal times keep file order.
                             msgs.sort_by_key(|m| m.at);
-                            conversation_facts(msgs, engine, &mut scratch, &mut reasons)
+                            conversation_facts(msgs, engine, hours, &mut scratch, &mut reasons)
                         })
                         .collect();
                     (facts, reasons)
@@ -200,16 +231,26 @@ pub fn assess(messages: &[ImportedMessage], engine: &Engine) -> (Report, Vec<Con
         }
     }
 
-    let collect = |pick: &dyn Fn(&ConversationFacts) -> Option<String>| {
+    let collect_by = |pick: &dyn Fn(&ConversationFacts) -> Option<String>,
+                      time: fn(&ConversationFacts) -> Option<i64>| {
         let mut by: BTreeMap<String, Vec<i64>> = BTreeMap::new();
         for f in &facts {
-            if let (Some(k), Some(t)) = (pick(f), f.first_response_seconds) {
+            if let (Some(k), Some(t)) = (pick(f), time(f)) {
                 by.entry(k).or_default().push(t);
             }
         }
         by.into_iter().map(|(k, v)| (k, Stats::of(&v))).collect::<BTreeMap<_, _>>()
     };
+    let collect = |pick: &dyn Fn(&ConversationFacts) -> Option<String>| collect_by(pick, |f| f.first_response_seconds);
     let firsts: Vec<i64> = facts.iter().filter_map(|f| f.first_response_seconds).collect();
+    let business = options.business_hours.as_ref().map(|(spec, _)| {
+        let b: Vec<i64> = facts.iter().filter_map(|f| f.first_response_business_seconds).collect();
+        BusinessFirstResponse {
+            hours: spec.clone(),
+            overall: Stats::of(&b),
+            by_account: collect_by(&|f| f.account.clone(), |f| f.first_response_business_seconds),
+        }
+    });
     let nexts: Vec<i64> = facts.iter().flat_map(|f| f.next_response_seconds.iter().copied()).collect();
     let recoveries: Vec<i64> = facts.iter().filter_map(|f| f.recovery_seconds).collect();
     let report = Report {
@@ -221,6 +262,7 @@ pub fn assess(messages: &[ImportedMessage], engine: &Engine) -> (Report, Vec<Con
             overall: Stats::of(&firsts),
             by_account: collect(&|f| f.account.clone()),
             by_channel: collect(&|f| f.channel.clone()),
+            business,
         },
         next_response: Stats::of(&nexts),
         unanswered: Unanswered {
@@ -316,10 +358,12 @@ fn by_hour_of_week(facts: &[ConversationFacts]) -> Vec<HourOfWeek> {
 fn conversation_facts(
     msgs: &[&ImportedMessage],
     engine: &Engine,
+    hours: Option<&BusinessHours>,
     scratch: &mut Scratch,
     reasons: &mut BTreeMap<String, usize>,
 ) -> ConversationFacts {
     let mut first_response = None;
+    let mut first_response_business = None;
     let mut next_responses = Vec::new();
     let mut waiting_since = None;
     let mut unanswered = 0u32;
@@ -348,6 +392,7 @@ fn conversation_facts(
                     let secs = (m.at - since).get_seconds();
                     if first_response.is_none() {
                         first_response = Some(secs);
+                        first_response_business = hours.map(|h| h.seconds_between(since, m.at));
                     } else {
                         next_responses.push(secs);
                     }
@@ -373,6 +418,7 @@ fn conversation_facts(
         customer_messages: customers,
         agent_messages: agents,
         first_response_seconds: first_response,
+        first_response_business_seconds: first_response_business,
         next_response_seconds: next_responses,
         unanswered_customer_messages: unanswered,
         mood_start: mood.start,
@@ -473,5 +519,22 @@ mod tests {
         }
         let (report, _) = assess(&alike, &Engine::new());
         assert!(report.consistency.iter().all(|c| !c.significant), "{:?}", report.consistency);
+    }
+
+    /// Business hours count only open time: a Friday-evening question answered on Monday morning waited
+    /// two days on the clock but one hour of business time.
+    #[test]
+    fn first_responses_are_also_counted_in_business_hours() {
+        // 1_700_000_000 is Tuesday 2023-11-14 22:13:20 UTC; the answer comes at 09:30 UTC on Wednesday.
+        let answer = 11 * 3600 + 16 * 60 + 40;
+        let m = vec![msg("a", 0, Side::Customer, "acme", "help?"), msg("a", answer, Side::Agent, "acme", "Hi")];
+        let hours = BusinessHours::parse("Mon-Fri 09:00-17:00 UTC").unwrap();
+        let opts = AssessOptions { business_hours: Some(("Mon-Fri 09:00-17:00 UTC".into(), hours)) };
+        let (report, facts) = assess_with(&m, &Engine::new(), &opts);
+        assert_eq!(facts[0].first_response_seconds, Some(answer));
+        assert_eq!(facts[0].first_response_business_seconds, Some(1_800));
+        let b = report.first_response.business.expect("business figures");
+        assert_eq!(b.overall.p50_seconds, Some(1_800.0));
+        assert_eq!(b.by_account["acme"].count, 1);
     }
 }

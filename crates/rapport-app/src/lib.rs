@@ -5,6 +5,7 @@ pub mod access;
 pub mod assess;
 pub mod assess_html;
 pub mod auth;
+pub mod business_hours;
 pub mod cache;
 pub mod demo;
 pub mod error;

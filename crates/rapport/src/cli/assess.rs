@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::Args;
 use rapport_analysis::Engine;
-use rapport_app::assess::{ConversationFacts, Report, assess};
+use rapport_app::assess::{AssessOptions, ConversationFacts, Report, assess_with};
+use rapport_app::business_hours::BusinessHours;
 use rapport_channels::importers::{self, Format, ImportError, generic::Mapping};
 
 use super::InputError;
@@ -27,6 +28,12 @@ pub struct AssessArgs {
     /// Folder for report.json and conversations.csv (created if missing).
     #[arg(long)]
     pub out: PathBuf,
+    /// Count response times in business hours too, e.g. "Mon-Fri 09:00-17:00 Europe/Berlin".
+    #[arg(long, value_name = "SPEC")]
+    pub business_hours: Option<String>,
+    /// Closed days for --business-hours: a file with one YYYY-MM-DD per line.
+    #[arg(long, value_name = "FILE", requires = "business_hours")]
+    pub holidays: Option<PathBuf>,
     /// Stop at the first unreadable row instead of counting it.
     #[arg(long)]
     pub strict: bool,
@@ -59,7 +66,17 @@ pub fn run(args: AssessArgs) -> anyhow::Result<()> {
     {
         return Err(InputError(format!("{e} (--strict stops at the first unreadable row)")).into());
     }
-    let (report, facts) = assess(&import.messages, &Engine::new());
+    let mut options = AssessOptions::default();
+    if let Some(spec) = &args.business_hours {
+        let mut hours = BusinessHours::parse(spec).map_err(|e| InputError(e.to_string()))?;
+        if let Some(path) = &args.holidays {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| InputError(format!("cannot read {}: {e}", path.display())))?;
+            hours = hours.with_holidays(&text).map_err(|e| InputError(format!("{}: {e}", path.display())))?;
+        }
+        options.business_hours = Some((spec.clone(), hours));
+    }
+    let (report, facts) = assess_with(&import.messages, &Engine::new(), &options);
     std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     write_json(&args.out.join("report.json"), &report)?;
     write_csv(&args.out.join("conversations.csv"), &facts)?;
@@ -98,6 +115,7 @@ fn write_csv(path: &Path, facts: &[ConversationFacts]) -> anyhow::Result<()> {
         "customer_messages",
         "agent_messages",
         "first_response_seconds",
+        "first_response_business_seconds",
         "next_response_seconds",
         "unanswered_customer_messages",
         "mood_start",
@@ -122,6 +140,7 @@ fn write_csv(path: &Path, facts: &[ConversationFacts]) -> anyhow::Result<()> {
             f.customer_messages.to_string(),
             f.agent_messages.to_string(),
             opt(f.first_response_seconds.map(|s| s.to_string())),
+            opt(f.first_response_business_seconds.map(|s| s.to_string())),
             f.next_response_seconds.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(" "),
             f.unanswered_customer_messages.to_string(),
             opt(f.mood_start.map(|s| format!("{s:.3}"))),

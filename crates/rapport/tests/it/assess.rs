@@ -49,6 +49,17 @@ fn a_small_twcs_file_gives_the_figures_worked_out_by_hand() {
     let csv = std::fs::read_to_string(dir.path().join("out/conversations.csv")).expect("csv");
     assert_eq!(csv.lines().count(), 4, "{csv}");
 
+    // In business hours (Tuesday 10:00–10:30 UTC only; the 11:00 question is answered after closing,
+    // at 11:10, so it waited nothing in business time).
+    let out = rapport(&["assess", "t.csv", "--out", "bh", "--business-hours", "Tue 10:00-10:30 UTC"], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("bh/report.json")).expect("json")).expect("json");
+    assert_eq!(r["first_response"]["business"]["overall"]["count"], 2);
+    assert_eq!(r["first_response"]["business"]["overall"]["p50_seconds"], 30.0, "{}", r["first_response"]);
+    let out = rapport(&["assess", "t.csv", "--out", "bh", "--business-hours", "weekdays"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+
     // --strict stops at the bad row; an unknown format is named.
     let out = rapport(&["assess", "t.csv", "--out", "out2", "--strict"], dir.path());
     assert_eq!(out.status.code(), Some(2));
