@@ -42,8 +42,30 @@ pub struct AssessArgs {
     pub quiet: bool,
 }
 
+/// Stage-by-stage progress on a terminal's stderr (nothing when piped or with --quiet).
+struct Progress {
+    on: bool,
+    started: std::time::Instant,
+}
+
+impl Progress {
+    fn stage(&self, what: &str) {
+        if self.on {
+            eprint!("\r\x1b[2K[{:>6.1} s] {what}", self.started.elapsed().as_secs_f64());
+        }
+    }
+
+    fn done(&self) {
+        if self.on {
+            eprint!("\r\x1b[2K");
+        }
+    }
+}
+
 pub fn run(args: AssessArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
+    let progress = Progress { on: !args.quiet && std::io::stderr().is_terminal(), started };
+    progress.stage(&format!("reading {}…", args.file.display()));
     let input = |e: ImportError| InputError(e.to_string());
     let format = if args.format.trim().eq_ignore_ascii_case("auto") {
         importers::sniff_file(&args.file).map_err(input)?.ok_or_else(|| {
@@ -66,6 +88,11 @@ pub fn run(args: AssessArgs) -> anyhow::Result<()> {
     {
         return Err(InputError(format!("{e} (--strict stops at the first unreadable row)")).into());
     }
+    progress.stage(&format!(
+        "analysing {} messages ({} unreadable rows skipped)…",
+        import.messages.len(),
+        import.errors.len()
+    ));
     let mut options = AssessOptions::default();
     if let Some(spec) = &args.business_hours {
         let mut hours = BusinessHours::parse(spec).map_err(|e| InputError(e.to_string()))?;
@@ -77,6 +104,7 @@ pub fn run(args: AssessArgs) -> anyhow::Result<()> {
         options.business_hours = Some((spec.clone(), hours));
     }
     let (report, facts) = assess_with(&import.messages, &Engine::new(), &options);
+    progress.stage(&format!("writing {}…", args.out.display()));
     std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     write_json(&args.out.join("report.json"), &report)?;
     write_csv(&args.out.join("conversations.csv"), &facts)?;
@@ -84,6 +112,7 @@ pub fn run(args: AssessArgs) -> anyhow::Result<()> {
     let export_name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     std::fs::write(&html_path, rapport_app::assess_html::render(&report, &facts, &export_name))
         .with_context(|| format!("writing {}", html_path.display()))?;
+    progress.done();
     if !args.quiet {
         summary(&report, import.errors.len(), &args.out, started.elapsed());
         for e in import.errors.iter().take(10) {
@@ -183,7 +212,8 @@ fn summary(r: &Report, skipped: usize, out: &Path, took: std::time::Duration) {
         r.mood.dropped, r.mood.recovered, r.mood.empathy_gaps
     );
     if std::io::stdout().is_terminal() {
-        let _ = writeln!(o, "written: {}/report.json, {}/conversations.csv", out.display(), out.display());
+        let d = out.display();
+        let _ = writeln!(o, "written: {d}/report.html, {d}/report.json, {d}/conversations.csv");
     } else {
         let _ = writeln!(o, "written: {}", out.display());
     }
