@@ -48,6 +48,8 @@ pub struct ConversationFacts {
     /// The most frequent complaint reason of the customer's negative messages.
     pub reason: Option<String>,
     pub empathy_gaps: u32,
+    /// The last rating given in the conversation (CSAT, stars, good = 1 / bad = 0), if any.
+    pub rating: Option<f64>,
 }
 
 /// Count and percentiles of a set of durations.
@@ -81,6 +83,9 @@ pub struct FirstResponse {
     pub overall: Stats,
     pub by_account: BTreeMap<String, Stats>,
     pub by_channel: BTreeMap<String, Stats>,
+    pub by_agent: BTreeMap<String, Stats>,
+    pub by_team: BTreeMap<String, Stats>,
+    pub by_site: BTreeMap<String, Stats>,
     /// The same in business hours, when the assessment was given them (`--business-hours`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub business: Option<BusinessFirstResponse>,
@@ -136,6 +141,19 @@ pub struct Report {
     pub consistency: Vec<Consistency>,
     /// Conversations by the weekday and hour (UTC) they started, with their median first response.
     pub by_hour_of_week: Vec<HourOfWeek>,
+    /// Per UTC day the conversations started: how many, their first responses and ratings.
+    pub over_time: Vec<Day>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Day {
+    /// `YYYY-MM-DD` (UTC).
+    pub date: String,
+    pub conversations: usize,
+    pub first_response: Stats,
+    /// Mean of the ratings given in conversations started that day, and how many there were.
+    pub ratings: usize,
+    pub mean_rating: Option<f64>,
 }
 
 /// Groups smaller than this are left out of a consistency test (too few to say anything).
@@ -262,6 +280,9 @@ pub fn assess_with(
             overall: Stats::of(&firsts),
             by_account: collect(&|f| f.account.clone()),
             by_channel: collect(&|f| f.channel.clone()),
+            by_agent: collect(&|f| f.agent.clone()),
+            by_team: collect(&|f| f.team.clone()),
+            by_site: collect(&|f| f.site.clone()),
             business,
         },
         next_response: Stats::of(&nexts),
@@ -279,6 +300,7 @@ pub fn assess_with(
         reasons,
         consistency: consistency(&facts),
         by_hour_of_week: by_hour_of_week(&facts),
+        over_time: over_time(&facts),
     };
     (report, facts)
 }
@@ -329,6 +351,26 @@ fn consistency(facts: &[ConversationFacts]) -> Vec<Consistency> {
         });
     }
     out
+}
+
+fn over_time(facts: &[ConversationFacts]) -> Vec<Day> {
+    let mut days: BTreeMap<String, (usize, Vec<i64>, Vec<f64>)> = BTreeMap::new();
+    for f in facts {
+        let Some(date) = f.started_at.get(..10) else { continue };
+        let day = days.entry(date.to_owned()).or_default();
+        day.0 += 1;
+        day.1.extend(f.first_response_seconds);
+        day.2.extend(f.rating);
+    }
+    days.into_iter()
+        .map(|(date, (conversations, firsts, ratings))| Day {
+            date,
+            conversations,
+            first_response: Stats::of(&firsts),
+            ratings: ratings.len(),
+            mean_rating: (!ratings.is_empty()).then(|| ratings.iter().sum::<f64>() / ratings.len() as f64),
+        })
+        .collect()
 }
 
 fn by_hour_of_week(facts: &[ConversationFacts]) -> Vec<HourOfWeek> {
@@ -429,6 +471,7 @@ fn conversation_facts(
         recovery_seconds: mood.recovery_ms.map(|ms| ms / 1000),
         reason,
         empathy_gaps: mood.empathy_gaps.len() as u32,
+        rating: msgs.iter().rev().find_map(|m| m.rating),
     }
 }
 

@@ -155,6 +155,7 @@ fn write_csv(path: &Path, facts: &[ConversationFacts]) -> anyhow::Result<()> {
         "recovery_seconds",
         "reason",
         "empathy_gaps",
+        "rating",
     ])?;
     let opt = |v: Option<String>| v.unwrap_or_default();
     for f in facts {
@@ -180,6 +181,7 @@ fn write_csv(path: &Path, facts: &[ConversationFacts]) -> anyhow::Result<()> {
             opt(f.recovery_seconds.map(|s| s.to_string())),
             opt(f.reason.clone()),
             f.empathy_gaps.to_string(),
+            opt(f.rating.map(|r| r.to_string())),
         ])?;
     }
     w.flush()?;

@@ -120,7 +120,21 @@ fn vendor_exports_are_sniffed_and_generic_files_need_a_mapping() {
         let path = fixtures.join(file);
         let out = rapport(&["assess", path.to_str().unwrap_or_default(), "--out", "out", "--quiet"], dir.path());
         assert!(out.status.success(), "{file}: {}", String::from_utf8_lossy(&out.stderr));
-        assert_eq!(report(dir.path())["conversations"], conversations, "{file}");
+        let r = report(dir.path());
+        assert_eq!(r["conversations"], conversations, "{file}");
+        if file == "zendesk.jsonl" {
+            // Satisfaction "good" on the 4th, "bad" on the 5th: the rating trend goes from 1 to 0.
+            let days: Vec<(String, Value)> = r["over_time"]
+                .as_array()
+                .map(|a| {
+                    a.iter().map(|d| (d["date"].as_str().unwrap_or("").to_owned(), d["mean_rating"].clone())).collect()
+                })
+                .unwrap_or_default();
+            assert_eq!(
+                days,
+                [("2024-03-04".to_owned(), Value::from(1.0)), ("2024-03-05".to_owned(), Value::from(0.0))]
+            );
+        }
     }
     let csv = fixtures.join("generic.csv");
     let csv = csv.to_str().unwrap_or_default();
