@@ -68,6 +68,7 @@ pub fn render(report: &Report, facts: &[ConversationFacts], title: &str) -> Stri
     heatmap(&mut h, facts);
     reasons(&mut h, report);
     mood(&mut h, report);
+    consistency(&mut h, report);
     slowest(&mut h, facts);
     h.push_str(
         r#"<footer>
@@ -114,6 +115,7 @@ svg .grid line { stroke: var(--line); stroke-width: 1; }
 .legend { display: flex; flex-wrap: wrap; gap: 6px 16px; font-size: 13px; color: var(--muted); margin: 8px 0 0; padding: 0; list-style: none; }
 .legend i { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 5px; vertical-align: -1px; }
 .empty { color: var(--muted); font-style: italic; margin: 8px 0 0; }
+.bad { color: var(--bad); }
 table { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nums; }
 th, td { text-align: left; padding: 7px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-size: 12px; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); font-weight: 600; }
@@ -661,6 +663,48 @@ fn mood(h: &mut String, r: &Report) {
 }
 
 /// The ten slowest first responses.
+/// Is the quality the same everywhere? The spread of first responses across accounts, agents, teams,
+/// sites and channels, with the test that tells a real difference from chance, and the business-time view.
+fn consistency(h: &mut String, r: &Report) {
+    h.push_str(
+        r#"<section id="consistency"><h2>Is the service the same everywhere?</h2><p class="lead">First-response times across groups (Kruskal–Wallis test; a spread is called real when p &lt; 0.01, groups of 5 or more answered conversations).</p>"#,
+    );
+    if r.consistency.is_empty() {
+        h.push_str(r#"<p class="empty">Not enough answered conversations per group to compare.</p>"#);
+    } else {
+        h.push_str(r#"<table><thead><tr><th>Across</th><th class="n">Groups</th><th>Fastest (median)</th><th>Slowest (median)</th><th class="n">p-value</th><th>Verdict</th></tr></thead><tbody>"#);
+        for c in &r.consistency {
+            let verdict = if c.significant { "<b class=\"bad\">real difference</b>" } else { "within chance" };
+            let _ = write!(
+                h,
+                r#"<tr><td>{}</td><td class="n">{}</td><td>{} ({})</td><td>{} ({})</td><td class="n">{}</td><td>{}</td></tr>"#,
+                esc(c.dimension),
+                c.groups,
+                esc(&truncate(&c.fastest.name, 40)),
+                esc(&opt_duration(c.fastest.p50_seconds)),
+                esc(&truncate(&c.slowest.name, 40)),
+                esc(&opt_duration(c.slowest.p50_seconds)),
+                if c.p_value < 0.0001 { "&lt; 0.0001".to_owned() } else { format!("{:.4}", c.p_value) },
+                verdict,
+            );
+        }
+        h.push_str("</tbody></table>");
+    }
+    if let Some(b) = &r.first_response.business {
+        let _ = write!(
+            h,
+            r#"<p class="lead">In business hours ({}): first response median {}, 90th percentile {} over {} answered conversations (wall clock: {} and {}).</p>"#,
+            esc(&b.hours),
+            esc(&opt_duration(b.overall.p50_seconds)),
+            esc(&opt_duration(b.overall.p90_seconds)),
+            num(b.overall.count),
+            esc(&opt_duration(r.first_response.overall.p50_seconds)),
+            esc(&opt_duration(r.first_response.overall.p90_seconds)),
+        );
+    }
+    h.push_str("</section>\n");
+}
+
 fn slowest(h: &mut String, facts: &[ConversationFacts]) {
     let mut rows: Vec<&ConversationFacts> = facts.iter().filter(|f| f.first_response_seconds.is_some()).collect();
     rows.sort_by(|a, b| {
@@ -1008,7 +1052,17 @@ mod tests {
     #[test]
     fn all_sections_are_present_in_reading_order() {
         let html = sample();
-        let ids = ["scorecard", "recommendations", "accounts", "histogram", "heatmap", "reasons", "mood", "slowest"];
+        let ids = [
+            "scorecard",
+            "recommendations",
+            "accounts",
+            "histogram",
+            "heatmap",
+            "reasons",
+            "mood",
+            "consistency",
+            "slowest",
+        ];
         let mut last = 0;
         for id in ids {
             let at = html.find(&format!(r#"<section id="{id}">"#)).unwrap_or_else(|| panic!("section {id} missing"));
