@@ -276,6 +276,25 @@ pub fn name_of(f: &Feature, text: &str, tokens: &[Token]) -> String {
     }
 }
 
+/// A word's unigram (negation-marked), stem and the bigram it ends; `prev_word` is the previous word of
+/// the sentence (token index, feature hash) and becomes this one.
+#[inline]
+fn push_word(features: &mut Vec<Feature>, prev_word: &mut Option<(u32, u64)>, t: &Token, idx: u32, negated: bool) {
+    let fh = feature_hash(t);
+    features.push(Feature {
+        key: if negated { negated_key(fh) } else { unigram_key(fh) },
+        value: 1.0,
+        kind: if negated { FeatureKind::NegatedUnigram } else { FeatureKind::Unigram },
+        from: idx,
+        to: idx + 1,
+    });
+    push_stem(features, t, idx, negated);
+    if let Some((from, ph)) = *prev_word {
+        features.push(Feature { key: bigram_key(ph, fh), value: 1.0, kind: FeatureKind::Bigram, from, to: idx + 1 });
+    }
+    *prev_word = Some((idx, fh));
+}
+
 /// The cluster feature of a word, when it has one.
 #[inline]
 fn push_cluster(features: &mut Vec<Feature>, cluster: u16, idx: u32, negated: bool) {
@@ -395,26 +414,8 @@ pub fn extract(lex: &Lexicon, s: &mut Scratch) {
         }
         caps += u32::from(t.caps && mixed_case);
         elongated += u32::from(t.elongated);
-        let fh = feature_hash(t);
         let negated = negation_left > 0;
-        features.push(Feature {
-            key: if negated { negated_key(fh) } else { unigram_key(fh) },
-            value: 1.0,
-            kind: if negated { FeatureKind::NegatedUnigram } else { FeatureKind::Unigram },
-            from: idx,
-            to: idx + 1,
-        });
-        push_stem(features, t, idx, negated);
-        if let Some((from, ph)) = prev_word {
-            features.push(Feature {
-                key: bigram_key(ph, fh),
-                value: 1.0,
-                kind: FeatureKind::Bigram,
-                from,
-                to: idx + 1,
-            });
-        }
-        prev_word = Some((idx, fh));
+        push_word(features, &mut prev_word, t, idx, negated);
 
         // Longest lexicon phrase starting here (words only; mentions and URLs end a phrase).
         let (mut entry, mut prefix, cluster) = lex.lookup_word(t.hash);
@@ -437,27 +438,7 @@ pub fn extract(lex: &Lexicon, s: &mut Scratch) {
         let consumed = matched.map_or(1, |(n, _)| n);
         // Words inside a matched phrase still give unigrams and bigrams.
         for j in 1..consumed {
-            let x = &tokens[i + j];
-            let xh = feature_hash(x);
-            let xi = (i + j) as u32;
-            features.push(Feature {
-                key: if negated { negated_key(xh) } else { unigram_key(xh) },
-                value: 1.0,
-                kind: if negated { FeatureKind::NegatedUnigram } else { FeatureKind::Unigram },
-                from: xi,
-                to: xi + 1,
-            });
-            push_stem(features, x, xi, negated);
-            if let Some((from, ph)) = prev_word {
-                features.push(Feature {
-                    key: bigram_key(ph, xh),
-                    value: 1.0,
-                    kind: FeatureKind::Bigram,
-                    from,
-                    to: xi + 1,
-                });
-            }
-            prev_word = Some((xi, xh));
+            push_word(features, &mut prev_word, &tokens[i + j], (i + j) as u32, negated);
             words += 1;
         }
 

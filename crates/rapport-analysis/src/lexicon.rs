@@ -21,7 +21,7 @@
 //! Lines starting with `#` and blank lines are comments. A malformed line is
 //! skipped at run time; the unit tests require the built-in files to have none.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::hash;
@@ -128,7 +128,6 @@ impl Hasher for FxHasher {
 }
 
 pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
-pub type FxSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
 
 /// The pre-built lookup tables, keyed by [`hash`] keys.
 #[derive(Debug, Clone)]
