@@ -3,7 +3,12 @@
 //!
 //! ```text
 //! cargo run --release -p rapport-analysis --example throughput -- [CSV_WITH_TEXT_COLUMN] [SECONDS]
+//! cargo run --release -p rapport-analysis --example throughput -- CSV --passes N
 //! ```
+//!
+//! `--passes N` runs exactly N passes instead of a timed loop, inside `measured_passes`, so that
+//! `valgrind --tool=callgrind --toggle-collect=*measured_passes*` counts the hot path's instructions
+//! alone — a figure that does not move with the machine's load.
 //!
 //! Default input: `../shared/data/airline-dev/tweets-dev.csv` (the 4,328 dev tweets), else the VADER
 //! tweets set fetched by `bench/analysis/fetch_vader_corpora.sh`. Prints one JSON object.
@@ -40,7 +45,11 @@ fn main() {
             root.join("target/corpora/vader/tweets_GroundTruth.txt"),
         ],
     };
-    let seconds: f64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(10.0);
+    let passes: Option<u64> = match (args.get(1).map(String::as_str), args.get(2)) {
+        (Some("--passes"), Some(n)) => n.parse().ok(),
+        _ => None,
+    };
+    let seconds: f64 = if passes.is_some() { 0.0 } else { args.get(1).and_then(|s| s.parse().ok()).unwrap_or(10.0) };
     let Some((path, texts)) = candidates.iter().find_map(|p| load(p).filter(|t| !t.is_empty()).map(|t| (p, t))) else {
         eprintln!("no input found (tried {candidates:?})");
         std::process::exit(2);
@@ -60,11 +69,11 @@ fn main() {
     let region = Region::new(GLOBAL);
     let start = Instant::now();
     let mut n = 0u64;
+    if let Some(p) = passes {
+        n = measured_passes(&engine, &texts, &mut scratch, p);
+    }
     while start.elapsed().as_secs_f64() < seconds {
-        for t in &texts {
-            black_box(engine.summarize(black_box(t), &mut scratch));
-        }
-        n += texts.len() as u64;
+        n += measured_passes(&engine, &texts, &mut scratch, 1);
     }
     let elapsed = start.elapsed().as_secs_f64();
     let stats = region.change();
@@ -82,4 +91,14 @@ fn main() {
         stats.allocations + stats.reallocations,
         stats.bytes_allocated
     );
+}
+
+#[inline(never)]
+fn measured_passes(engine: &Engine, texts: &[String], scratch: &mut Scratch, passes: u64) -> u64 {
+    for _ in 0..passes {
+        for t in texts {
+            black_box(engine.summarize(black_box(t), scratch));
+        }
+    }
+    passes * texts.len() as u64
 }

@@ -35,39 +35,108 @@ pub fn bytes(s: &[u8]) -> u64 {
     finish(mix(h, s.len() as u64))
 }
 
+/// The starting state of a word hash.
+const WORD_SEED: u64 = 0xcbf2_9ce4_8422_2325;
+
 /// Incremental hash of a word's normalised characters.
+///
+/// The hash is over the UTF-8 bytes of the normalised form, eight at a time (little-endian, the last
+/// group zero-padded), then the byte count: so [`ascii_word`] can hash a plain ASCII word a machine
+/// word at a time and meet the char-by-char path at the same key.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct WordHasher {
     h: u64,
-    n: u32,
+    /// Bytes not yet folded in, lowest first.
+    acc: u64,
+    bytes: u32,
+    chars: u32,
 }
 
 impl Default for WordHasher {
     fn default() -> Self {
-        WordHasher { h: 0xcbf2_9ce4_8422_2325, n: 0 }
+        WordHasher { h: WORD_SEED, acc: 0, bytes: 0, chars: 0 }
     }
 }
 
 impl WordHasher {
     #[inline]
     pub fn push(&mut self, c: char) {
-        self.h = mix(self.h, u64::from(u32::from(c)));
-        self.n += 1;
+        let mut buf = [0u8; 4];
+        for &b in c.encode_utf8(&mut buf).as_bytes() {
+            self.acc |= u64::from(b) << (8 * (self.bytes % 8));
+            self.bytes += 1;
+            if self.bytes.is_multiple_of(8) {
+                self.h = mix(self.h, self.acc);
+                self.acc = 0;
+            }
+        }
+        self.chars += 1;
     }
 
     #[inline]
     pub fn finish(&self) -> u64 {
-        finish(mix(self.h, u64::from(self.n)))
+        finish_word(mix(self.h, self.acc), self.bytes as usize)
+    }
+
+    /// The running state before any byte: the start of a hash computed group by group.
+    pub fn state(&self) -> u64 {
+        self.h
     }
 
     /// Number of chars pushed.
     pub fn len(&self) -> u32 {
-        self.n
+        self.chars
     }
 
     pub fn is_empty(&self) -> bool {
-        self.n == 0
+        self.chars == 0
     }
+}
+
+/// `len` (≤ 8) bytes of `bytes` from `at` as a little-endian u64, zero above them. Reads a whole
+/// machine word when the slice has one there (the usual case inside a message).
+#[inline]
+pub fn load_le(bytes: &[u8], at: usize, len: usize) -> u64 {
+    let mask = if len >= 8 { u64::MAX } else { (1u64 << (8 * len)) - 1 };
+    if let Some(word) = bytes.get(at..at + 8).and_then(|s| <[u8; 8]>::try_from(s).ok()) {
+        return u64::from_le_bytes(word) & mask;
+    }
+    let mut buf = [0u8; 8];
+    let end = (at + len.min(8)).min(bytes.len());
+    if let Some(src) = bytes.get(at..end) {
+        buf[..src.len()].copy_from_slice(src);
+    }
+    u64::from_le_bytes(buf) & mask
+}
+
+/// Sets bit 5 (ASCII lower case) of the low `len` bytes: for ASCII letters, digits and `'` — the
+/// bytes of a plain word — that is exactly their lower-case form.
+#[inline]
+pub fn ascii_lower(chunk: u64, len: usize) -> u64 {
+    let mask = if len >= 8 { u64::MAX } else { (1u64 << (8 * len)) - 1 };
+    chunk | (0x2020_2020_2020_2020 & mask)
+}
+
+/// [`word`] of `bytes[at..at + len]`, a word of ASCII letters, digits and `'` with no elongation,
+/// a machine word at a time.
+#[inline]
+pub fn ascii_word(bytes: &[u8], at: usize, len: usize) -> u64 {
+    let mut h = WORD_SEED;
+    let mut k = 0;
+    while k + 8 <= len {
+        h = mix(h, ascii_lower(load_le(bytes, at + k, 8), 8));
+        k += 8;
+    }
+    let rest = len - k;
+    let last = if rest == 0 { 0 } else { ascii_lower(load_le(bytes, at + k, rest), rest) };
+    finish_word(mix(h, last), len)
+}
+
+/// The end of a word hash: the state after its last group (a zero group when the byte count is a
+/// multiple of eight), and the byte count.
+#[inline]
+pub fn finish_word(h: u64, len: usize) -> u64 {
+    finish(mix(h, len as u64))
 }
 
 /// The apostrophes we read as `'`.
@@ -144,6 +213,44 @@ pub fn suffix_len(tail: &[char], len: usize) -> usize {
     0
 }
 
+/// [`suffix_len`] for a lower-case ASCII word of `len` bytes whose last `min(len, 8)` bytes are
+/// `tail` (little-endian: the word's last byte is the highest one in use).
+#[inline]
+pub fn ascii_suffix_len(tail: u64, len: usize) -> usize {
+    if len < 4 {
+        return 0;
+    }
+    let used = len.min(8);
+    let last = (tail >> (8 * (used - 1))) as u8;
+    if !matches!(last, b's' | b'n' | b't' | b'g' | b'd' | b'r' | b'y') {
+        return 0;
+    }
+    for &(suf, n) in &SUFFIX_GROUPS {
+        if len >= n + 3 && (tail >> (8 * (used - n))) & ((1u64 << (8 * n)) - 1) == suf {
+            return n;
+        }
+    }
+    0
+}
+
+/// [`SUFFIXES`] as little-endian byte groups with their lengths, in the same order.
+const SUFFIX_GROUPS: [(u64, usize); 15] = {
+    let mut out = [(0u64, 0usize); 15];
+    let mut i = 0;
+    while i < SUFFIXES.len() {
+        let b = SUFFIXES[i].as_bytes();
+        let mut v = 0u64;
+        let mut j = 0;
+        while j < b.len() {
+            v |= (b[j] as u64) << (8 * j);
+            j += 1;
+        }
+        out[i] = (v, b.len());
+        i += 1;
+    }
+    out
+};
+
 /// The stem of a normalised word (for feature names).
 pub fn stem(norm: &str) -> &str {
     let chars: Vec<char> = norm.chars().collect();
@@ -194,5 +301,24 @@ mod tests {
         assert!(normalise("sooo", 1, |c| alt.push(c)));
         assert_eq!(alt, "so");
         assert_eq!(phrase("still  waiting"), phrase_step(word("still"), word("waiting")));
+    }
+
+    #[test]
+    fn the_ascii_fast_path_meets_the_char_path() {
+        let text = b"x Don't CANCELLED delayed 2nd 12345 it's a ok Flights WON'T abcdefgh abcdefghijklmnopq recommendations";
+        let mut at = 0;
+        for w in text.split(|&b| b == b' ') {
+            let s = std::str::from_utf8(w).unwrap_or("");
+            assert_eq!(ascii_word(text, at, w.len()), word(s), "{s}");
+            // The same word at the very end of a buffer (no machine word to read past it).
+            assert_eq!(ascii_word(w, 0, w.len()), word(s), "{s} alone");
+            let lower = s.to_ascii_lowercase();
+            let tail_at = lower.len().saturating_sub(8);
+            let tail = load_le(lower.as_bytes(), tail_at, lower.len() - tail_at);
+            let chars: Vec<char> = lower.chars().collect();
+            let expect = suffix_len(&chars[chars.len().saturating_sub(6)..], chars.len());
+            assert_eq!(ascii_suffix_len(tail, lower.len()), expect, "{s}");
+            at += w.len() + 1;
+        }
     }
 }

@@ -79,7 +79,8 @@ pub struct Engine {
 }
 
 /// Feature key → row of `stride` weights: the sentiment model's classes, then the reason model's
-/// (zeros where a model lacks the feature).
+/// (zeros where a model lacks the feature), then zeros up to one of the [`ROW_WIDTHS`], so the
+/// accumulation has a width known at compile time and runs as whole vector operations.
 #[derive(Debug, Clone)]
 struct Joint {
     index: KeyTable<u32>,
@@ -91,12 +92,15 @@ struct Joint {
 }
 
 const NO_ROW: u32 = u32::MAX;
+/// Widths a joint row is padded to: the built-in models need 3 + 9 = 12; a custom reason model
+/// may have up to [`model::MAX_CLASSES`] classes.
+const ROW_WIDTHS: [usize; 5] = [8, 12, 16, 24, 3 + model::MAX_CLASSES + 1];
 const CLUSTER_SLOTS: usize = 256;
 
 impl Joint {
     fn new(sentiment: &LinearModel, reasons: &LinearModel) -> Joint {
         let (ns, nr) = (sentiment.classes().len(), reasons.classes().len());
-        let stride = ns + nr;
+        let stride = ROW_WIDTHS.into_iter().find(|&w| w >= ns + nr).unwrap_or(ROW_WIDTHS[ROW_WIDTHS.len() - 1]);
         let mut index = KeyTable::new(0u32);
         let mut weights: Vec<f32> = Vec::new();
         let mut row_of = |key: u64, weights: &mut Vec<f32>| -> usize {
@@ -113,7 +117,7 @@ impl Joint {
         }
         for (k, r) in reasons.rows() {
             let at = row_of(k, &mut weights);
-            weights[at + ns..at + stride].copy_from_slice(reasons.row(r));
+            weights[at + ns..at + ns + nr].copy_from_slice(reasons.row(r));
         }
         let mut direct = vec![NO_ROW; 2 * CLUSTER_SLOTS + features::DENSE_IDS];
         for c in 0..CLUSTER_SLOTS as u16 {
@@ -287,20 +291,16 @@ impl Engine {
             s.logits[..s.n].copy_from_slice(m.bias());
             s
         };
-        let rm = &self.reasons.model;
-        let (mut ss, mut rs) = (start(&self.sentiment), start(rm));
-        let (ns, stride) = (ss.n, self.joint.stride);
-        // One accumulator row for both models: a single contiguous loop per feature.
-        let mut acc = [0f32; 3 + model::MAX_CLASSES];
-        let acc = &mut acc[..stride.min(3 + model::MAX_CLASSES)];
-        for f in feats {
-            let Some(r) = self.joint.row_of(f) else { continue };
-            let at = r as usize * stride;
-            let Some(row) = self.joint.weights.get(at..at + acc.len()) else { continue };
-            for (a, &w) in acc.iter_mut().zip(row) {
-                *a += w * f.value;
-            }
+        let (mut ss, mut rs) = (start(&self.sentiment), start(&self.reasons.model));
+        let mut acc = [0f32; ROW_WIDTHS[ROW_WIDTHS.len() - 1]];
+        match self.joint.stride {
+            8 => self.accumulate::<8>(feats, &mut acc),
+            12 => self.accumulate::<12>(feats, &mut acc),
+            16 => self.accumulate::<16>(feats, &mut acc),
+            24 => self.accumulate::<24>(feats, &mut acc),
+            _ => self.accumulate::<{ ROW_WIDTHS[ROW_WIDTHS.len() - 1] }>(feats, &mut acc),
         }
+        let ns = ss.n;
         for (l, a) in ss.logits[..ns].iter_mut().zip(&acc[..ns]) {
             *l += a;
         }
@@ -308,6 +308,23 @@ impl Engine {
             *l += a;
         }
         (ss, rs)
+    }
+
+    /// Sums `value × row` over the features into the first `W` (the joint stride) accumulators.
+    #[inline]
+    fn accumulate<const W: usize>(&self, feats: &[features::Feature], out: &mut [f32]) {
+        let mut acc = [0f32; W];
+        for f in feats {
+            let Some(r) = self.joint.row_of(f) else { continue };
+            let at = r as usize * W;
+            let Some(row) = self.joint.weights.get(at..at + W) else { continue };
+            for (a, &w) in acc.iter_mut().zip(row) {
+                *a += w * f.value;
+            }
+        }
+        for (o, a) in out.iter_mut().zip(acc) {
+            *o = a;
+        }
     }
 
     /// The name of a reason index from [`Summary::reason`] (a built-in id or a custom reason name).

@@ -172,8 +172,9 @@ impl Tokenizer {
                     }
                 }
                 if bytes.get(j).is_none_or(|&c| c < 0x80) {
-                    let raw = &text[i..j];
-                    out.push(ascii_word_token(raw, i, j).unwrap_or_else(|| word_token(TokenKind::Word, raw, i, j)));
+                    if !push_ascii_word(out, bytes, i, j) {
+                        out.push(word_token(TokenKind::Word, &text[i..j], i, j));
+                    }
                     prev = Some(char::from(bytes[j - 1]));
                     i = j;
                     continue;
@@ -461,63 +462,83 @@ fn push_hashtag(out: &mut Vec<Token>, text: &str, start: usize, end: usize) {
     emit(seg_start, body.len(), out);
 }
 
-/// [`word_token`] for a word of ASCII letters, digits and apostrophes, in one pass over its bytes.
-/// `None` for an elongated word (a run of three identical letters), which takes the general path.
+/// [`word_token`] for the word `bytes[start..end]` of ASCII letters, digits and apostrophes, a
+/// machine word at a time, pushed onto `out`. Returns false (and pushes nothing) for an elongated
+/// word (a run of three identical letters), which takes the general path.
 #[inline]
-fn ascii_word_token(raw: &str, start: usize, end: usize) -> Option<Token> {
-    let bytes = raw.as_bytes();
-    let mut h = hash::WordHasher::default();
-    let (mut upper, mut lower, mut digits) = (0usize, 0usize, 0usize);
-    let (mut last, mut run) = (0u8, 0u32);
-    for &b in bytes {
-        upper += usize::from(b.is_ascii_uppercase());
-        lower += usize::from(b.is_ascii_lowercase());
-        digits += usize::from(b.is_ascii_digit());
-        let lc = b.to_ascii_lowercase();
-        if lc == last {
-            run += 1;
-            if run >= 3 && lc.is_ascii_alphabetic() {
-                return None;
-            }
+fn push_ascii_word(out: &mut Vec<Token>, bytes: &[u8], start: usize, end: usize) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Per byte, whether it is zero (exact, no borrow between bytes).
+    let zero_bytes = |v: u64| !(((v & !HIGH).wrapping_add(!HIGH)) | v) & HIGH;
+    let n = end - start;
+    // Letters seen (0, 1, or 2 meaning "two or more"), and whether any was lower case.
+    let (mut letters_seen, mut any_lower, mut any_apostrophe) = (0u32, false, false);
+    let mut h = hash::WordHasher::default().state();
+    let (mut tail, mut last_group) = (0u64, 0u64);
+    let mut k = 0;
+    while k < n {
+        let m = (n - k).min(8);
+        let raw = hash::load_le(bytes, start + k, m);
+        // Letters are the bytes from 'A' up (digits and `'` are below): adding 0x3f sets their top bit.
+        let letters = raw.wrapping_add(0x3f * ONES) & HIGH;
+        if letters != 0 {
+            letters_seen = (letters_seen + 1 + u32::from(letters & (letters - 1) != 0)).min(2);
+        }
+        any_lower |= letters & (raw << 2) != 0;
+        any_apostrophe |= zero_bytes(raw ^ (u64::from(b'\'') * ONES)) & (HIGH >> (8 * (8 - m))) != 0;
+        let lc = hash::ascii_lower(raw, m);
+        tail = lc;
+        if m == 8 {
+            h = hash::mix(h, lc);
         } else {
-            last = lc;
-            run = 1;
+            last_group = lc;
         }
-        h.push(char::from(lc));
-    }
-    let n = bytes.len();
-    // The stem and the `n't` ending from the last bytes, without building the lower-case string.
-    let mut tail = ['\0'; 6];
-    let live = n.min(6);
-    for (slot, &b) in tail[6 - live..].iter_mut().zip(&bytes[n - live..]) {
-        *slot = char::from(b.to_ascii_lowercase());
-    }
-    let cut = hash::suffix_len(&tail[6 - live..], n);
-    let hash = h.finish();
-    let stem = if cut == 0 {
-        hash
-    } else {
-        let mut s = hash::WordHasher::default();
-        for &b in &bytes[..n - cut] {
-            s.push(char::from(b.to_ascii_lowercase()));
+        // Three equal letters in a row: compare each byte with the next two (within this group; a
+        // run that crosses a group boundary is checked byte by byte below).
+        let same_next = zero_bytes(lc ^ (lc >> 8));
+        let triples = same_next & (same_next >> 8) & letters;
+        let starts = if m >= 3 { (1u64 << (8 * (m - 2))) - 1 } else { 0 };
+        if triples & starts != 0 {
+            return false;
         }
-        s.finish()
-    };
-    let letters = upper + lower;
-    Some(Token {
+        k += 8;
+    }
+    if n > 8 {
+        if elongated_ascii(&bytes[start..end]) {
+            return false;
+        }
+        // The last eight bytes, for the stemmer and the `n't` ending.
+        tail = hash::ascii_lower(hash::load_le(bytes, end - 8, 8), 8);
+    }
+    let hash = hash::finish_word(hash::mix(h, last_group), n);
+    let used = n.min(8);
+    let nt = n >= 3 && (tail >> (8 * (used - 3))) & 0xff_ffff == u64::from_le_bytes([b'n', b'\'', b't', 0, 0, 0, 0, 0]);
+    let cut = hash::ascii_suffix_len(tail, n);
+    let stem = if cut == 0 { hash } else { hash::ascii_word(bytes, start, n - cut) };
+    out.push(Token {
         kind: TokenKind::Word,
         start,
         end,
         hash,
         alt: hash,
         stem,
-        caps: letters >= 2 && upper == letters,
-        has_lower: lower > 0,
+        caps: letters_seen >= 2 && !any_lower,
+        has_lower: any_lower,
         elongated: false,
-        nt: n >= 3 && tail[3..] == ['n', '\'', 't'],
-        number: digits == n,
+        nt,
+        number: letters_seen == 0 && !any_apostrophe,
         bangs: 0,
         questions: 0,
+    });
+    true
+}
+
+/// Whether a plain ASCII word has a run of three identical letters (any case).
+fn elongated_ascii(word: &[u8]) -> bool {
+    word.windows(3).any(|w| {
+        let a = w[0].to_ascii_lowercase();
+        a.is_ascii_alphabetic() && a == w[1].to_ascii_lowercase() && a == w[2].to_ascii_lowercase()
     })
 }
 
@@ -667,14 +688,28 @@ mod tests {
 mod fast_path_tests {
     use super::*;
 
+    fn ascii_word_token(bytes: &[u8], start: usize, end: usize) -> Option<Token> {
+        let mut out = Vec::new();
+        push_ascii_word(&mut out, bytes, start, end).then(|| out[0])
+    }
+
     /// The ASCII fast path must give exactly the tokens of the general path.
     #[test]
     fn ascii_words_match_the_general_path() {
-        for w in ["hello", "Don't", "CANCELLED", "delayed", "2nd", "12345", "it's", "a", "ok", "Flights", "WON'T"] {
-            let fast = ascii_word_token(w, 0, w.len());
+        for w in [
+            "hello", "Don't", "CANCELLED", "delayed", "2nd", "12345", "it's", "a", "ok", "Flights", "WON'T", "abcdefgh",
+            "recommendations", "Unbelievable", "AAb", "xx", "I", "ordering", "x1",
+        ] {
+            let fast = ascii_word_token(w.as_bytes(), 0, w.len());
             let slow = word_token(TokenKind::Word, w, 0, w.len());
             assert_eq!(fast, Some(slow), "{w}");
         }
-        assert_eq!(ascii_word_token("sooo", 0, 4), None);
+        for w in ["sooo", "Nooo", "abcdefgHHH", "abcdeffff", "aaabcdefghij", "abcdefghijkkk"] {
+            assert_eq!(ascii_word_token(w.as_bytes(), 0, w.len()), None, "{w}");
+        }
+        // Digits may repeat; a word inside a longer text reads only its own bytes.
+        let text = "x 2000 abc";
+        assert_eq!(ascii_word_token(text.as_bytes(), 2, 6), Some(word_token(TokenKind::Word, "2000", 2, 6)));
+        assert_eq!(ascii_word_token(text.as_bytes(), 7, 10), Some(word_token(TokenKind::Word, "abc", 7, 10)));
     }
 }
