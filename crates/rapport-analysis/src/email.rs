@@ -10,6 +10,11 @@
 /// The part of `text` the author wrote in this message. Never allocates; returns a prefix of `text`
 /// (or `text` itself).
 pub fn current_text(text: &str) -> &str {
+    // A marker only cuts what comes after its line, and an all-marker text is kept whole: one line
+    // (a chat message, a tweet) is always the whole text.
+    if !text.as_bytes().contains(&b'\n') {
+        return text;
+    }
     let mut offset = 0usize;
     let mut cut: Option<usize> = None;
     let mut prev_from = false;

@@ -221,11 +221,18 @@ pub fn ascii_suffix_len(tail: u64, len: usize) -> usize {
         return 0;
     }
     let used = len.min(8);
-    let last = (tail >> (8 * (used - 1))) as u8;
-    if !matches!(last, b's' | b'n' | b't' | b'g' | b'd' | b'r' | b'y') {
-        return 0;
-    }
-    for &(suf, n) in &SUFFIX_GROUPS {
+    // Only the suffixes that end in the word's last letter can match; in [`SUFFIXES`]' order.
+    let candidates: &[(u64, usize)] = match (tail >> (8 * (used - 1))) as u8 {
+        b's' => &ENDING_IN_S,
+        b'n' => &[group("ation")],
+        b't' => &[group("ment")],
+        b'g' => &[group("ing")],
+        b'd' => &[group("ied"), group("ed")],
+        b'r' => &[group("er")],
+        b'y' => &[group("ly")],
+        _ => return 0,
+    };
+    for &(suf, n) in candidates {
         if len >= n + 3 && (tail >> (8 * (used - n))) & ((1u64 << (8 * n)) - 1) == suf {
             return n;
         }
@@ -233,23 +240,20 @@ pub fn ascii_suffix_len(tail: u64, len: usize) -> usize {
     0
 }
 
-/// [`SUFFIXES`] as little-endian byte groups with their lengths, in the same order.
-const SUFFIX_GROUPS: [(u64, usize); 15] = {
-    let mut out = [(0u64, 0usize); 15];
-    let mut i = 0;
-    while i < SUFFIXES.len() {
-        let b = SUFFIXES[i].as_bytes();
-        let mut v = 0u64;
-        let mut j = 0;
-        while j < b.len() {
-            v |= (b[j] as u64) << (8 * j);
-            j += 1;
-        }
-        out[i] = (v, b.len());
-        i += 1;
+const ENDING_IN_S: [(u64, usize); 8] =
+    [group("ations"), group("ments"), group("ness"), group("ings"), group("ies"), group("ers"), group("es"), group("s")];
+
+/// A suffix (ASCII, at most 8 bytes) as a little-endian byte group, with its length.
+const fn group(suffix: &str) -> (u64, usize) {
+    let b = suffix.as_bytes();
+    let mut v = 0u64;
+    let mut j = 0;
+    while j < b.len() {
+        v |= (b[j] as u64) << (8 * j);
+        j += 1;
     }
-    out
-};
+    (v, b.len())
+}
 
 /// The stem of a normalised word (for feature names).
 pub fn stem(norm: &str) -> &str {
@@ -305,7 +309,9 @@ mod tests {
 
     #[test]
     fn the_ascii_fast_path_meets_the_char_path() {
-        let text = b"x Don't CANCELLED delayed 2nd 12345 it's a ok Flights WON'T abcdefgh abcdefghijklmnopq recommendations";
+        let text = b"x Don't CANCELLED delayed 2nd 12345 it's a ok Flights WON'T abcdefgh abcdefghijklmnopq recommendations \
+            stations station payments payment kindness bookings booking replies replied helpers helped helper boxes \
+            quickly flights ness ing ed lys sly bed bing cations";
         let mut at = 0;
         for w in text.split(|&b| b == b' ') {
             let s = std::str::from_utf8(w).unwrap_or("");

@@ -150,6 +150,31 @@ impl Joint {
     }
 }
 
+/// Sums `value × row` of each feature pushed into it, over the joint rows (`W`, the joint stride,
+/// known at compile time so the sum runs as whole vector operations).
+struct Scorer<'a, const W: usize> {
+    joint: &'a Joint,
+    acc: [f32; W],
+}
+
+impl<'a, const W: usize> Scorer<'a, W> {
+    fn new(joint: &'a Joint) -> Self {
+        Scorer { joint, acc: [0.0; W] }
+    }
+}
+
+impl<const W: usize> Scorer<'_, W> {
+    #[inline]
+    fn push(&mut self, f: &features::Feature) {
+        let Some(r) = self.joint.row_of(f) else { return };
+        let at = r as usize * W;
+        let Some(row) = self.joint.weights.get(at..at + W) else { return };
+        for (a, &w) in self.acc.iter_mut().zip(row) {
+            *a += w * f.value;
+        }
+    }
+}
+
 /// A complaint-reason classifier: the built-in one (classes of [`ComplaintReason`]) or a business's
 /// own (`rapport train-reasons`), whose classes are free names.
 #[derive(Debug, Clone)]
@@ -228,6 +253,11 @@ impl Engine {
     }
 
     fn summary_of(&self, scratch: &Scratch) -> Summary {
+        let (ss, rs) = self.score_both(&scratch.features);
+        self.summary_from(scratch, ss, rs)
+    }
+
+    fn summary_from(&self, scratch: &Scratch, ss: model::Scores, rs: model::Scores) -> Summary {
         // Nothing to read (blank, punctuation, a bare link or handle): neutral, and sure of it,
         // rather than the model's prior.
         if !readable(scratch) {
@@ -240,7 +270,6 @@ impl Engine {
             };
         }
         let [neg, neu, pos] = self.sentiment_classes;
-        let (ss, rs) = self.score_both(&scratch.features);
         let p = ss.probabilities();
         let (pn, pu, pp) = (p[neg], p[neu], p[pos]);
         let label = if pn >= pu && pn >= pp {
@@ -284,47 +313,40 @@ impl Engine {
     }
 
     /// Both models' scores in one pass over the features.
-    #[inline]
     fn score_both(&self, feats: &[features::Feature]) -> (model::Scores, model::Scores) {
+        match self.joint.stride {
+            8 => self.score_with::<8>(feats),
+            12 => self.score_with::<12>(feats),
+            16 => self.score_with::<16>(feats),
+            24 => self.score_with::<24>(feats),
+            _ => self.score_with::<{ ROW_WIDTHS[ROW_WIDTHS.len() - 1] }>(feats),
+        }
+    }
+
+    fn score_with<const W: usize>(&self, feats: &[features::Feature]) -> (model::Scores, model::Scores) {
+        let mut scorer = Scorer::<W>::new(&self.joint);
+        for f in feats {
+            scorer.push(f);
+        }
+        self.logits(&scorer.acc)
+    }
+
+    /// Both models' logits: their biases plus the summed joint rows `acc`.
+    fn logits(&self, acc: &[f32]) -> (model::Scores, model::Scores) {
         let start = |m: &LinearModel| {
             let mut s = model::Scores { n: m.classes().len(), logits: [0f32; model::MAX_CLASSES] };
             s.logits[..s.n].copy_from_slice(m.bias());
             s
         };
         let (mut ss, mut rs) = (start(&self.sentiment), start(&self.reasons.model));
-        let mut acc = [0f32; ROW_WIDTHS[ROW_WIDTHS.len() - 1]];
-        match self.joint.stride {
-            8 => self.accumulate::<8>(feats, &mut acc),
-            12 => self.accumulate::<12>(feats, &mut acc),
-            16 => self.accumulate::<16>(feats, &mut acc),
-            24 => self.accumulate::<24>(feats, &mut acc),
-            _ => self.accumulate::<{ ROW_WIDTHS[ROW_WIDTHS.len() - 1] }>(feats, &mut acc),
-        }
         let ns = ss.n;
-        for (l, a) in ss.logits[..ns].iter_mut().zip(&acc[..ns]) {
+        for (l, a) in ss.logits[..ns].iter_mut().zip(acc) {
             *l += a;
         }
-        for (l, a) in rs.logits[..rs.n].iter_mut().zip(&acc[ns..]) {
+        for (l, a) in rs.logits[..rs.n].iter_mut().zip(acc.get(ns..).unwrap_or(&[])) {
             *l += a;
         }
         (ss, rs)
-    }
-
-    /// Sums `value × row` over the features into the first `W` (the joint stride) accumulators.
-    #[inline]
-    fn accumulate<const W: usize>(&self, feats: &[features::Feature], out: &mut [f32]) {
-        let mut acc = [0f32; W];
-        for f in feats {
-            let Some(r) = self.joint.row_of(f) else { continue };
-            let at = r as usize * W;
-            let Some(row) = self.joint.weights.get(at..at + W) else { continue };
-            for (a, &w) in acc.iter_mut().zip(row) {
-                *a += w * f.value;
-            }
-        }
-        for (o, a) in out.iter_mut().zip(acc) {
-            *o = a;
-        }
     }
 
     /// The name of a reason index from [`Summary::reason`] (a built-in id or a custom reason name).

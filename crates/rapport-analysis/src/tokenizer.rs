@@ -159,8 +159,15 @@ impl Tokenizer {
             if b.is_ascii_alphanumeric()
                 && !(matches!(b, b'h' | b'H' | b'w' | b'W')
                     && URL_PREFIXES.iter().any(|p| starts_with_ignore_ascii_case(&text[i..], p)))
-                && self.emoticons[usize::from(b)].is_empty()
+                && (self.emoticons[usize::from(b)].is_empty()
+                    || self.match_emoticon(&text[i..], prev.is_some_and(char::is_alphanumeric)).is_none())
             {
+                if let Some(t) = short_ascii_word(bytes, i) {
+                    prev = Some(char::from(bytes[t.end - 1]));
+                    i = t.end;
+                    out.push(t);
+                    continue;
+                }
                 let mut j = i + 1;
                 while let Some(&c) = bytes.get(j) {
                     if c.is_ascii_alphanumeric()
@@ -462,15 +469,86 @@ fn push_hashtag(out: &mut Vec<Token>, text: &str, start: usize, end: usize) {
     emit(seg_start, body.len(), out);
 }
 
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Per byte of `v`, the top bit set where the byte is zero (exact: no borrow between bytes).
+#[inline]
+fn zero_bytes(v: u64) -> u64 {
+    !(((v & !HIGH).wrapping_add(!HIGH)) | v) & HIGH
+}
+
+/// Per byte of `v` (ASCII bytes; others may answer anything), the top bit set where the byte is in
+/// `lo..=hi`.
+#[inline]
+fn in_range(v: u64, lo: u8, hi: u8) -> u64 {
+    let at_least_lo = (v | HIGH).wrapping_sub(u64::from(lo) * ONES);
+    let at_most_hi = ((u64::from(hi) * ONES) | HIGH).wrapping_sub(v & !HIGH);
+    at_least_lo & at_most_hi & HIGH
+}
+
+/// The token of a plain ASCII word shorter than eight bytes at `bytes[start..]` (starting with a
+/// letter or digit), read from one eight-byte load: the same token [`push_ascii_word`] makes.
+/// `None` when the word is longer, runs on into a non-ASCII byte, or is elongated: the longer paths
+/// decide those.
+#[inline]
+fn short_ascii_word(bytes: &[u8], start: usize) -> Option<Token> {
+    let x = hash::load_le(bytes, start, 8); // zero bytes past the end of the text end the word
+    let ascii = !x & HIGH;
+    // Bit 5 set is the lower case of a letter and leaves digits and `'` as they are.
+    let folded = x | (0x20 * ONES);
+    let letters = in_range(folded, b'a', b'z') & ascii;
+    let alnum = letters | (in_range(x, b'0', b'9') & ascii);
+    let apostrophes = zero_bytes(x ^ (u64::from(b'\'') * ONES));
+    // A word goes on over letters, digits and an apostrophe followed by one of them.
+    let stops = !(alnum | (apostrophes & (alnum >> 8))) & HIGH;
+    if stops == 0 {
+        return None;
+    }
+    let n = (stops.trailing_zeros() / 8) as usize;
+    let stop = (x >> (8 * n)) as u8;
+    // A non-ASCII byte may continue the word ("café", "don’t"); an apostrophe in the last byte may
+    // be followed by a letter in the next group.
+    if n == 0 || stop >= 0x80 || (n == 7 && stop == b'\'') {
+        return None;
+    }
+    let valid = (1u64 << (8 * n)) - 1;
+    let lc = folded & valid;
+    let letters = letters & valid;
+    let same_as_next = zero_bytes(lc ^ (lc >> 8));
+    if same_as_next & (same_as_next >> 8) & letters != 0 {
+        return None;
+    }
+    let hash = hash::finish_word(hash::mix(hash::WordHasher::default().state(), lc), n);
+    let cut = hash::ascii_suffix_len(lc, n);
+    let stem = if cut == 0 {
+        hash
+    } else {
+        hash::finish_word(hash::mix(hash::WordHasher::default().state(), lc & ((1u64 << (8 * (n - cut))) - 1)), n - cut)
+    };
+    let any_lower = letters & (x << 2) != 0;
+    Some(Token {
+        kind: TokenKind::Word,
+        start,
+        end: start + n,
+        hash,
+        alt: hash,
+        stem,
+        caps: letters & letters.wrapping_sub(1) != 0 && !any_lower,
+        has_lower: any_lower,
+        elongated: false,
+        nt: n >= 3 && (lc >> (8 * (n - 3))) & 0xff_ffff == u64::from_le_bytes([b'n', b'\'', b't', 0, 0, 0, 0, 0]),
+        number: letters == 0 && apostrophes & valid & HIGH == 0,
+        bangs: 0,
+        questions: 0,
+    })
+}
+
 /// [`word_token`] for the word `bytes[start..end]` of ASCII letters, digits and apostrophes, a
 /// machine word at a time, pushed onto `out`. Returns false (and pushes nothing) for an elongated
 /// word (a run of three identical letters), which takes the general path.
 #[inline]
 fn push_ascii_word(out: &mut Vec<Token>, bytes: &[u8], start: usize, end: usize) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Per byte, whether it is zero (exact, no borrow between bytes).
-    let zero_bytes = |v: u64| !(((v & !HIGH).wrapping_add(!HIGH)) | v) & HIGH;
     let n = end - start;
     // Letters seen (0, 1, or 2 meaning "two or more"), and whether any was lower case.
     let (mut letters_seen, mut any_lower, mut any_apostrophe) = (0u32, false, false);
@@ -706,6 +784,21 @@ mod fast_path_tests {
         }
         for w in ["sooo", "Nooo", "abcdefgHHH", "abcdeffff", "aaabcdefghij", "abcdefghijkkk"] {
             assert_eq!(ascii_word_token(w.as_bytes(), 0, w.len()), None, "{w}");
+        }
+        // The one-load path for short words gives the same tokens, and declines what it must.
+        let text = "a ok it's Don't X1 2000 flights WON'T don't, abc'd sooo Nooo\u{e9} caf\u{e9} ab' ab'\u{e9} x'y 1234567 abcdefg' abcdefgh";
+        for (at, _) in text.char_indices().filter(|&(k, c)| c.is_ascii_alphanumeric() && (k == 0 || text.as_bytes()[k - 1] == b' ')) {
+            let short = short_ascii_word(text.as_bytes(), at);
+            let end = at + text[at..].find(' ').unwrap_or(text.len() - at);
+            let word = &text[at..end];
+            let plain = word.is_ascii() && word.len() < 8 && !word.ends_with('\'') && !word.ends_with(',');
+            if plain && !["sooo"].contains(&word) {
+                assert_eq!(short, ascii_word_token(text.as_bytes(), at, end), "{word}");
+                assert!(short.is_some(), "{word}");
+            } else if let Some(t) = short {
+                // Declined or cut where the general scan cuts too ("don't," ends before the comma).
+                assert_eq!(Some(t), ascii_word_token(text.as_bytes(), at, t.end), "{word}");
+            }
         }
         // Digits may repeat; a word inside a longer text reads only its own bytes.
         let text = "x 2000 abc";
