@@ -5,7 +5,7 @@
 //! order become [`Turn`]s through [`Turns`], and the engine's [`ConversationReport`] comes out.
 
 use rapport_analysis::conversation::{ConversationConfig, ConversationReport, Side, Turn, analyze_conversation};
-use rapport_analysis::reply::{ReplyContext, check_reply};
+use rapport_analysis::reply::{ReplyContext, acknowledgement};
 use rapport_domain::{Direction, Message};
 
 /// Builds the turns of a conversation, remembering the last customer message so each agent reply is
@@ -43,14 +43,14 @@ impl<'a> Turns<'a> {
             customer_negative: self.last_customer_negative,
             customer_text: self.last_customer_text,
         };
-        let report = check_reply(text, &ctx);
-        let passed = |name: &str| report.check(name).is_some_and(|c| c.passed);
+        // Only these two checks matter here; the fast path decides them as the full report would.
+        let ack = acknowledgement(text, &ctx);
         self.turns.push(Turn {
             side: Side::Agent,
             at_ms,
             score: 0.0,
             is_question: false,
-            agent_acknowledges: passed("acknowledges_problem") || passed("expresses_empathy"),
+            agent_acknowledges: ack.acknowledges_problem || ack.expresses_empathy,
         });
     }
 

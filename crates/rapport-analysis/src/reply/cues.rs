@@ -14,11 +14,13 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 
-use super::text::{self, Tok};
+use super::text::{self, Tokens};
 
 /// Which check (or tone input) a cue row feeds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u8)]
 pub(crate) enum Target {
     Acknowledges,
     Empathy,
@@ -44,6 +46,11 @@ impl Target {
         })
     }
 
+    /// This target's bit in a [`TargetMask`].
+    pub(crate) fn bit(self) -> TargetMask {
+        1 << (self as u8)
+    }
+
     pub(crate) fn name(self) -> &'static str {
         match self {
             Target::Acknowledges => "acknowledges_problem",
@@ -56,6 +63,12 @@ impl Target {
         }
     }
 }
+
+/// A set of [`Target`]s, one bit each: which checks to match cues for.
+pub(crate) type TargetMask = u8;
+
+/// Every target.
+pub(crate) const ALL_TARGETS: TargetMask = u8::MAX;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {
@@ -106,10 +119,10 @@ fn parse_atom(s: &str) -> Result<Atom, String> {
         }
         return Ok(Atom::Prefix(stem));
     }
-    let toks = text::tokens(s);
-    match toks.as_slice() {
-        [t] => Ok(Atom::Lit(t.norm.clone())),
-        [] => Err(format!("'{s}' has no word in it")),
+    let toks = Tokens::of(s);
+    match toks.len() {
+        1 => Ok(Atom::Lit(toks.norm(0).to_owned())),
+        0 => Err(format!("'{s}' has no word in it")),
         _ => Err(format!("'{s}' is more than one word; alternatives must be single words")),
     }
 }
@@ -143,15 +156,47 @@ impl fmt::Display for CueError {
 
 impl std::error::Error for CueError {}
 
+/// The cue index is keyed by [`text::hash`] values, which are already well
+/// mixed: hashing them again would only cost time.
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Not reached for u64 keys; a plain fold keeps it correct anyway.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
 /// The parsed cue table with a first-word index, so matching costs one hash
-/// lookup per token rather than one pattern test per cue.
+/// lookup per token (on the hash the token already carries) rather than one
+/// pattern test per cue.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CueSet {
     pub cues: Vec<Cue>,
-    by_first: HashMap<String, Vec<usize>>,
+    by_first: HashMap<u64, Vec<usize>, BuildHasherDefault<PassThrough>>,
     unindexed: Vec<usize>,
     /// `tone_from` coefficients by check.
     pub tone_from: Vec<(Target, f64)>,
+}
+
+/// Buffers for [`CueSet::hits`], reused from text to text.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct HitScratch {
+    raw: Vec<Hit>,
+    rest: Vec<Hit>,
+    excluded: Vec<u8>,
+    taken: Vec<u8>,
+    /// The resolved hits of the last call, in text order.
+    pub kept: Vec<Hit>,
 }
 
 /// One cue found in a text.
@@ -189,11 +234,11 @@ fn parse_elems(phrase: &str) -> Result<(bool, Vec<Elem>), String> {
                 Atom::Class(c) => elems.push(Elem::Class(c)),
             },
             s => {
-                let toks = text::tokens(s);
-                if toks.is_empty() {
+                let toks = Tokens::of(s);
+                if toks.len() == 0 {
                     return Err(format!("'{s}' has no word in it"));
                 }
-                elems.extend(toks.into_iter().map(|t| Elem::Lit(t.norm)));
+                elems.extend(toks.norms().map(|w| Elem::Lit(w.to_owned())));
             }
         }
     }
@@ -238,11 +283,11 @@ impl CueSet {
         }
         let idx = self.cues.len();
         match cue.elems.first() {
-            Some(Elem::Lit(w)) => self.by_first.entry(w.clone()).or_default().push(idx),
+            Some(Elem::Lit(w)) => self.by_first.entry(text::hash(w)).or_default().push(idx),
             Some(Elem::Alt(atoms)) if atoms.iter().all(|a| matches!(a, Atom::Lit(_))) => {
                 for a in atoms {
                     if let Atom::Lit(w) = a {
-                        let v = self.by_first.entry(w.clone()).or_default();
+                        let v = self.by_first.entry(text::hash(w)).or_default();
                         if v.last() != Some(&idx) {
                             v.push(idx);
                         }
@@ -254,71 +299,82 @@ impl CueSet {
         self.cues.push(cue);
     }
 
-    /// All cue hits in `toks`, before de-duplication.
-    pub(crate) fn raw_hits(&self, toks: &[Tok]) -> Vec<Hit> {
-        let mut hits = Vec::new();
-        let mut candidates: Vec<usize> = Vec::new();
-        for i in 0..toks.len() {
-            candidates.clear();
-            if let Some(v) = self.by_first.get(toks[i].norm.as_str()) {
-                candidates.extend_from_slice(v);
-            }
-            candidates.extend_from_slice(&self.unindexed);
-            for &c in &candidates {
+    /// All hits in `toks` of the cues of the targets in `mask`, before
+    /// de-duplication, into `out` (cleared first).
+    fn raw_hits(&self, toks: &Tokens, mask: TargetMask, out: &mut Vec<Hit>) {
+        out.clear();
+        for (i, tok) in toks.toks.iter().enumerate() {
+            let indexed = self.by_first.get(&tok.hash).map_or(&[][..], Vec::as_slice);
+            for &c in indexed.iter().chain(&self.unindexed) {
                 let cue = &self.cues[c];
-                if cue.sent_start && !toks[i].sent_start {
+                if cue.target.bit() & mask == 0 || (cue.sent_start && !tok.sent_start) {
                     continue;
                 }
                 let mut gap_negated = false;
-                if let Some(last) = match_from(&cue.elems, toks, i, toks[i].sentence, None, &mut gap_negated) {
+                if let Some(last) = match_from(&cue.elems, toks, i, tok.sentence, None, &mut gap_negated) {
                     let negated = gap_negated || negated_before(toks, i, &cue.elems);
-                    hits.push(Hit { cue: c, first: i, last, start: toks[i].start, end: toks[last - 1].end, negated });
+                    let end = toks.toks[last - 1].end;
+                    out.push(Hit { cue: c, first: i, last, start: tok.start, end, negated });
                 }
             }
         }
-        hits
     }
 
     /// Hits after exceptions and overlaps are resolved: per target, an
     /// exception (weight 0) removes the hits it overlaps, and of overlapping
     /// hits the longest (then the strongest) wins, so "so sorry" is not
     /// counted again as "sorry".
-    pub(crate) fn hits(&self, toks: &[Tok]) -> Vec<Hit> {
-        let raw = self.raw_hits(toks);
-        let bit = |h: &Hit| 1u8 << (self.cues[h.cue].target as u8);
+    pub(crate) fn hits(&self, toks: &Tokens) -> Vec<Hit> {
+        let mut scratch = HitScratch::default();
+        self.hits_into(toks, ALL_TARGETS, &mut scratch);
+        scratch.kept
+    }
+
+    /// [`CueSet::hits`] for the targets in `mask` only, into `s.kept`. Targets
+    /// never interact (exceptions and overlaps are resolved per target), so
+    /// the hits of a target are the same whatever else the mask holds.
+    pub(crate) fn hits_into(&self, toks: &Tokens, mask: TargetMask, s: &mut HitScratch) {
+        self.raw_hits(toks, mask, &mut s.raw);
+        let bit = |h: &Hit| self.cues[h.cue].target.bit();
         // Per-token bitmasks of targets, so resolving overlaps stays linear
         // in the text length even for a pasted log full of cues.
-        let mut excluded = vec![0u8; toks.len()];
-        let mut taken = vec![0u8; toks.len()];
-        let (exceptions, mut rest): (Vec<Hit>, Vec<Hit>) =
-            raw.into_iter().partition(|h| self.cues[h.cue].weight == 0.0);
-        for e in &exceptions {
-            for m in &mut excluded[e.first..e.last] {
+        s.excluded.clear();
+        s.excluded.resize(toks.len(), 0);
+        s.taken.clear();
+        s.taken.resize(toks.len(), 0);
+        for e in s.raw.iter().filter(|h| self.cues[h.cue].weight == 0.0) {
+            for m in &mut s.excluded[e.first..e.last] {
                 *m |= bit(e);
             }
         }
-        rest.retain(|h| excluded[h.first..h.last].iter().all(|m| m & bit(h) == 0));
+        s.rest.clear();
+        let excluded = &s.excluded;
+        s.rest.extend(
+            s.raw
+                .drain(..)
+                .filter(|h| self.cues[h.cue].weight != 0.0)
+                .filter(|h| excluded[h.first..h.last].iter().all(|m| m & bit(h) == 0)),
+        );
         // A sentence-anchored phrase is more specific than the same words
         // unanchored ("^ please" is a different politeness cue than "please").
         let specificity = |h: &Hit| 2 * (h.last - h.first) + usize::from(self.cues[h.cue].sent_start);
-        rest.sort_by(|a, b| {
+        s.rest.sort_by(|a, b| {
             specificity(b)
                 .cmp(&specificity(a))
                 .then(self.cues[b.cue].weight.abs().total_cmp(&self.cues[a.cue].weight.abs()))
                 .then(a.first.cmp(&b.first))
         });
-        let mut kept: Vec<Hit> = Vec::new();
-        for h in rest {
+        s.kept.clear();
+        for h in s.rest.drain(..) {
             let b = bit(&h);
-            if taken[h.first..h.last].iter().all(|m| m & b == 0) {
-                for m in &mut taken[h.first..h.last] {
+            if s.taken[h.first..h.last].iter().all(|m| m & b == 0) {
+                for m in &mut s.taken[h.first..h.last] {
                     *m |= b;
                 }
-                kept.push(h);
+                s.kept.push(h);
             }
         }
-        kept.sort_by_key(|h| (h.first, h.cue));
-        kept
+        s.kept.sort_by_key(|h| (h.first, h.cue));
     }
 }
 
@@ -351,7 +407,7 @@ fn parse_line(line: &str) -> Result<Cue, String> {
 /// element was a word: adjacent words must share a clause.
 fn match_from(
     elems: &[Elem],
-    toks: &[Tok],
+    toks: &Tokens,
     i: usize,
     sentence: u32,
     clause: Option<u32>,
@@ -364,19 +420,19 @@ fn match_from(
             if j > toks.len() {
                 break;
             }
-            if skip > 0 && toks[j - 1].sentence != sentence {
+            if skip > 0 && toks.toks[j - 1].sentence != sentence {
                 break;
             }
             let mut inner = false;
             if let Some(end) = match_from(rest, toks, j, sentence, None, &mut inner) {
-                *gap_negated = inner || toks[i..j].iter().any(|t| is_negator(&t.norm) || t.norm == "no");
+                *gap_negated = inner || (i..j).map(|k| toks.norm(k)).any(|w| is_negator(w) || w == "no");
                 return Some(end);
             }
         }
         return None;
     }
-    let tok = toks.get(i)?;
-    if tok.sentence != sentence || clause.is_some_and(|c| c != tok.clause) || !elem_matches(first, &tok.norm) {
+    let tok = toks.toks.get(i)?;
+    if tok.sentence != sentence || clause.is_some_and(|c| c != tok.clause) || !elem_matches(first, toks.norm(i)) {
         return None;
     }
     match_from(rest, toks, i + 1, sentence, Some(tok.clause), gap_negated)
@@ -417,7 +473,7 @@ const NEGATION_WINDOW: usize = 6;
 /// The scope ends at a clause boundary, a contrast word or a new subject
 /// ("I", "we" …), so
 /// "Don't worry, I understand" and "no worries I understand" are not negated.
-fn negated_before(toks: &[Tok], i: usize, elems: &[Elem]) -> bool {
+fn negated_before(toks: &Tokens, i: usize, elems: &[Elem]) -> bool {
     let starts_own_clause = match elems.first() {
         Some(Elem::Lit(w)) => is_subject(w) || is_negator(w),
         Some(Elem::Alt(atoms)) => atoms.iter().all(|a| matches!(a, Atom::Lit(w) if is_subject(w) || is_negator(w))),
@@ -426,13 +482,12 @@ fn negated_before(toks: &[Tok], i: usize, elems: &[Elem]) -> bool {
     if starts_own_clause {
         return false;
     }
-    let clause = toks[i].clause;
+    let clause = toks.toks[i].clause;
     for back in 1..=NEGATION_WINDOW.min(i) {
-        let t = &toks[i - back];
-        if t.clause != clause {
+        if toks.toks[i - back].clause != clause {
             return false;
         }
-        let w = t.norm.as_str();
+        let w = toks.norm(i - back);
         if is_negator(w) || (w == "no" && back == 1) {
             return true;
         }

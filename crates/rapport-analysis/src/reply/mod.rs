@@ -21,14 +21,16 @@ mod near_dup;
 mod readability;
 mod text;
 
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use serde::Serialize;
 
 pub use cues::CueError;
-use cues::{CueSet, Hit, Target};
+use cues::{CueSet, Hit, HitScratch, Target};
 pub use near_dup::{CannedIndex, hamming, simhash, simhash_similarity};
 pub use readability::Readability;
+use text::Tokens;
 
 /// The built-in cue table.
 pub const BUILTIN_CUES: &str = include_str!("../../data/reply_cues.tsv");
@@ -144,6 +146,28 @@ pub struct CueHit {
     pub note: String,
 }
 
+/// The two checks a conversation's mood needs from each agent reply (see
+/// [`acknowledgement`]): exactly `passed` of `acknowledges_problem` and
+/// `expresses_empathy` in the full [`ReplyReport`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Acknowledgement {
+    pub acknowledges_problem: bool,
+    pub expresses_empathy: bool,
+}
+
+/// Buffers for [`ReplyChecker::acknowledgement_with`], reused from reply to
+/// reply so that checking replies in bulk does not allocate once they have grown.
+#[derive(Debug, Clone, Default)]
+pub struct ReplyScratch {
+    reply: Tokens,
+    customer: Tokens,
+    hits: HitScratch,
+    /// The customer's distinct content words: (hash, token index).
+    theirs: Vec<(u64, usize)>,
+    /// Which of `theirs` the reply has repeated.
+    matched: Vec<bool>,
+}
+
 /// Holds the parsed cue table. Build once and share; it is immutable.
 #[derive(Debug, Clone)]
 pub struct ReplyChecker {
@@ -164,6 +188,21 @@ fn checker() -> &'static ReplyChecker {
 /// Checks one agent reply with the built-in cues. Never panics.
 pub fn check_reply(text: &str, ctx: &ReplyContext<'_>) -> ReplyReport {
     checker().check(text, ctx)
+}
+
+/// Whether an agent reply acknowledges the problem or expresses empathy, as
+/// [`check_reply`] would decide, without building the report: only the cues of
+/// these two checks are matched and nothing is allocated once this thread's
+/// buffers have grown. This is what a conversation's mood asks of every reply.
+pub fn acknowledgement(text: &str, ctx: &ReplyContext<'_>) -> Acknowledgement {
+    thread_local! {
+        static SCRATCH: RefCell<ReplyScratch> = RefCell::new(ReplyScratch::default());
+    }
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => checker().acknowledgement_with(text, ctx, &mut scratch),
+        // Only reachable by re-entry, which nothing does; fresh buffers keep it correct.
+        Err(_) => checker().acknowledgement_with(text, ctx, &mut ReplyScratch::default()),
+    })
 }
 
 /// [`check_reply`], plus `not_canned` against `canned`.
@@ -192,9 +231,32 @@ impl ReplyChecker {
         self.run(text, ctx, Some(canned))
     }
 
+    /// [`acknowledgement`] with this checker's cues and the caller's buffers.
+    pub fn acknowledgement_with(&self, text: &str, ctx: &ReplyContext<'_>, s: &mut ReplyScratch) -> Acknowledgement {
+        s.reply.read(text);
+        let mask = Target::Acknowledges.bit() | Target::Empathy.bit();
+        self.cues.hits_into(&s.reply, mask, &mut s.hits);
+        let echoes = match ctx.customer_text {
+            Some(c) => {
+                s.customer.read(c);
+                let mut n = 0usize;
+                each_echo(&s.customer, &s.reply, &mut s.theirs, &mut s.matched, |_| n += 1);
+                n
+            }
+            None => 0,
+        };
+        // Summed in the same order as `positive` does, so the verdict is the same to the last bit.
+        let weight = |t: Target| self.counted(t, &s.hits.kept).map(|h| self.cues.cues[h.cue].weight).sum::<f64>();
+        let echo_sum: f64 = (0..echoes).map(|_| ECHO_WEIGHT).sum();
+        Acknowledgement {
+            acknowledges_problem: weight(Target::Acknowledges) + echo_sum >= PASS_AT - 1e-9,
+            expresses_empathy: weight(Target::Empathy) >= PASS_AT - 1e-9,
+        }
+    }
+
     /// Counted and negated cue hits in `text`, in text order.
     pub fn cue_hits(&self, text: &str) -> Vec<CueHit> {
-        let toks = text::tokens(text);
+        let toks = Tokens::of(text);
         self.cues
             .hits(&toks)
             .into_iter()
@@ -220,8 +282,8 @@ impl ReplyChecker {
     }
 
     fn run(&self, text: &str, ctx: &ReplyContext<'_>, canned: Option<&CannedIndex>) -> ReplyReport {
-        let words = text::words(text);
-        let toks = text::tokens_of(&words);
+        let toks = Tokens::of(text);
+        let words = &toks.words;
         let hits = self.cues.hits(&toks);
         let span = |start: usize, end: usize, note: String| Span {
             text: text.get(start..end).unwrap_or_default().to_string(),
@@ -261,9 +323,9 @@ impl ReplyChecker {
         };
 
         let name = name_check(text, ctx.customer_name, &span);
-        let not_canned = canned_check(text, &words, canned, &span);
-        let readability = readability::readability(&words);
-        let readable = readable_check(&words, &readability, &span);
+        let not_canned = canned_check(text, words, canned, &span);
+        let readability = readability::readability(text, words);
+        let readable = readable_check(words, &readability, &span);
 
         let mut tone_raw: f64 = self.counted(Target::Tone, &hits).map(|h| self.cues.cues[h.cue].weight).sum();
         for &(t, coef) in &self.cues.tone_from {
@@ -414,18 +476,53 @@ const ECHO_STOP: &[&str] = &[
 ];
 
 /// First occurrence in the reply of each distinct content word of the customer's text.
-fn echoed_words(customer: &str, toks: &[text::Tok]) -> Vec<(usize, usize)> {
-    let content = |w: &str| w.chars().count() >= 4 && w.chars().all(char::is_alphabetic) && !ECHO_STOP.contains(&w);
-    let theirs: std::collections::HashSet<String> =
-        text::tokens(customer).into_iter().map(|t| t.norm).filter(|w| content(w)).collect();
-    let mut seen = std::collections::HashSet::new();
+fn echoed_words(customer: &str, toks: &Tokens) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
-    for t in toks {
-        if theirs.contains(&t.norm) && seen.insert(t.norm.as_str()) {
-            out.push((t.start, t.end));
+    each_echo(&Tokens::of(customer), toks, &mut Vec::new(), &mut Vec::new(), |t| {
+        out.push((toks.toks[t].start, toks.toks[t].end))
+    });
+    out
+}
+
+/// A word that shows the reply is about the customer's problem when repeated.
+fn is_content(w: &str) -> bool {
+    w.chars().count() >= 4 && w.chars().all(char::is_alphabetic) && !ECHO_STOP.contains(&w)
+}
+
+/// Calls `found(i)` for each reply token `i` that is the first occurrence of a
+/// distinct content word of the customer's tokens. `theirs` and `matched` are
+/// buffers (cleared first): the customer's distinct content words, sorted by
+/// hash so each reply token costs one binary search, and whether each was seen.
+fn each_echo(
+    customer: &Tokens,
+    reply: &Tokens,
+    theirs: &mut Vec<(u64, usize)>,
+    matched: &mut Vec<bool>,
+    mut found: impl FnMut(usize),
+) {
+    theirs.clear();
+    theirs.extend(
+        customer.toks.iter().enumerate().filter(|&(i, _)| is_content(customer.norm(i))).map(|(i, t)| (t.hash, i)),
+    );
+    let form = |k: usize| customer.norm(k);
+    theirs.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| form(a.1).cmp(form(b.1))));
+    theirs.dedup_by(|a, b| a.0 == b.0 && form(a.1) == form(b.1));
+    if theirs.is_empty() {
+        return;
+    }
+    matched.clear();
+    matched.resize(theirs.len(), false);
+    for (i, t) in reply.toks.iter().enumerate() {
+        let from = theirs.partition_point(|e| e.0 < t.hash);
+        // Equal hashes are compared as text, so a hash collision cannot make an echo.
+        let hit = theirs[from..].iter().take_while(|e| e.0 == t.hash).position(|e| form(e.1) == reply.norm(i));
+        if let Some(k) = hit.map(|k| from + k)
+            && !matched[k]
+        {
+            matched[k] = true;
+            found(i);
         }
     }
-    out
 }
 
 const TITLES: &[&str] = &["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam", "dear"];
@@ -488,7 +585,7 @@ fn name_check(text: &str, name: Option<&str>, span: &dyn Fn(usize, usize, String
 
 fn canned_check(
     text: &str,
-    words: &[text::Word<'_>],
+    words: &[text::Word],
     canned: Option<&CannedIndex>,
     span: &dyn Fn(usize, usize, String) -> Span,
 ) -> ReplyCheck {
@@ -509,7 +606,7 @@ fn canned_check(
 }
 
 fn readable_check(
-    words: &[text::Word<'_>],
+    words: &[text::Word],
     r: &Readability,
     span: &dyn Fn(usize, usize, String) -> Span,
 ) -> ReplyCheck {
@@ -545,6 +642,73 @@ mod tests {
     #[test]
     fn builtin_cues_parse_without_errors() {
         ReplyChecker::from_tsv(BUILTIN_CUES).unwrap();
+    }
+
+    /// The fast path must decide exactly as the full report does: checked on
+    /// replies stitched from cue words, negators, punctuation and customer
+    /// words (deterministic pseudo-random), with and without a customer text.
+    #[test]
+    fn acknowledgement_agrees_with_the_full_report() {
+        // Whole cue phrases (so that checks do pass), and their single words.
+        let phrases: Vec<&str> =
+            BUILTIN_CUES.lines().filter(|l| !l.starts_with('#')).filter_map(|l| l.split('\t').nth(1)).collect();
+        let cue_words: Vec<&str> = phrases
+            .iter()
+            .flat_map(|p| p.split([' ', '|']))
+            .map(|w| w.trim_matches(|c| c == '*' || c == '^'))
+            .filter(|w| !w.is_empty() && !w.starts_with('<') && *w != "...")
+            .collect();
+        let extra = ["not", "no", "never", "but", "I", "we", "parcel", "refund", "login", "broken", "3pm", "Friday"];
+        let seps = [" ", " ", " ", ", ", ". ", "! ", "? ", " - ", "\n", " don't ", " I'm ", " we've "];
+        let customers = [None, Some("My parcel never arrived and the refund is broken"), Some("login fails, again!")];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut scratch = ReplyScratch::default();
+        let checker = ReplyChecker::new();
+        let (mut acks, mut empathies) = (0, 0);
+        for _ in 0..4000 {
+            let mut text = String::new();
+            for _ in 0..1 + next(8) {
+                match next(3) {
+                    0 => text.push_str(extra[next(extra.len())]),
+                    1 => text.push_str(cue_words[next(cue_words.len())]),
+                    _ => {
+                        for item in phrases[next(phrases.len())].split(' ') {
+                            let alts: Vec<&str> = item.split('|').collect();
+                            let w = alts[next(alts.len())];
+                            let w = match w {
+                                "^" | "..." => if next(2) == 0 { "" } else { extra[next(extra.len())] },
+                                "<num>" => "24",
+                                "<day>" => "Monday",
+                                "<time>" => "3pm",
+                                "<unit>" => "hours",
+                                w if w.starts_with('<') => "12/03",
+                                w => w.trim_end_matches('*'),
+                            };
+                            text.push_str(w);
+                            text.push(' ');
+                        }
+                    }
+                }
+                text.push_str(seps[next(seps.len())]);
+            }
+            let ctx = ReplyContext { customer_name: None, customer_negative: next(2) == 0, customer_text: customers[next(3)] };
+            let full = checker.check(&text, &ctx);
+            let passed = |name: &str| full.check(name).is_some_and(|c| c.passed);
+            let fast = checker.acknowledgement_with(&text, &ctx, &mut scratch);
+            assert_eq!(fast.acknowledges_problem, passed("acknowledges_problem"), "{text:?} {ctx:?}");
+            assert_eq!(fast.expresses_empathy, passed("expresses_empathy"), "{text:?} {ctx:?}");
+            assert_eq!(acknowledgement(&text, &ctx), fast);
+            acks += usize::from(fast.acknowledges_problem);
+            empathies += usize::from(fast.expresses_empathy);
+        }
+        // Both verdicts occur often enough for the comparison to mean something.
+        assert!(acks > 200 && empathies > 200, "{acks} {empathies}");
     }
 
     #[test]

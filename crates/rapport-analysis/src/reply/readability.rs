@@ -23,14 +23,15 @@ impl Default for Readability {
     }
 }
 
-pub(crate) fn readability(words: &[Word<'_>]) -> Readability {
+/// Readability of `text` read as `words` (its [`super::text::words`]).
+pub(crate) fn readability(text: &str, words: &[Word]) -> Readability {
     if words.is_empty() {
         return Readability::default();
     }
     let n_words = words.len() as f64;
     // Sentence numbers are dense and start at 0, so the last one counts them.
     let n_sentences = words.last().map_or(1, |w| w.sentence as u64 + 1) as f64;
-    let syllables: u64 = words.iter().map(|w| u64::from(syllables(w.raw))).sum();
+    let syllables: u64 = words.iter().map(|w| u64::from(syllables(w.raw(text)))).sum();
     let wps = n_words / n_sentences;
     let spw = syllables as f64 / n_words;
     Readability {

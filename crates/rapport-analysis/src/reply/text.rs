@@ -4,11 +4,15 @@
 //! clause boundaries (negation must not leak across a comma) and contraction
 //! expansion ("I've" must match a cue written "I have"), and they must not move
 //! whenever the sentiment engine's tokenizer is retuned.
+//!
+//! [`Tokens`] is reusable: the normalised forms of all tokens live in one
+//! string buffer, each token carries a hash of its form for the cue index, and
+//! reading a new text reuses the buffers, so checking replies in bulk does not
+//! allocate once the buffers have grown.
 
-/// A word as written, with its position and where it sits in the text.
+/// A word as written: its byte range, and where it sits in the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Word<'t> {
-    pub raw: &'t str,
+pub(crate) struct Word {
     pub start: usize,
     pub end: usize,
     pub sentence: u32,
@@ -16,16 +20,121 @@ pub(crate) struct Word<'t> {
     pub sent_start: bool,
 }
 
+impl Word {
+    /// The word as written in `text` (the text it was read from).
+    pub(crate) fn raw<'t>(&self, text: &'t str) -> &'t str {
+        text.get(self.start..self.end).unwrap_or_default()
+    }
+}
+
 /// A normalised token: lowercase, contractions expanded. Both halves of an
-/// expanded contraction point at the same bytes of the source word.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// expanded contraction point at the same bytes of the source word. Its form
+/// is [`Tokens::norm`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Tok {
-    pub norm: String,
+    /// Byte range of the normalised form in [`Tokens`]' buffer.
+    norm_start: u32,
+    norm_end: u32,
+    /// [`hash`] of the normalised form.
+    pub hash: u64,
     pub start: usize,
     pub end: usize,
     pub sentence: u32,
     pub clause: u32,
     pub sent_start: bool,
+}
+
+/// The words and tokens of one text, in reusable buffers.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Tokens {
+    pub words: Vec<Word>,
+    pub toks: Vec<Tok>,
+    buf: String,
+}
+
+impl Tokens {
+    /// The words and tokens of `text`, in new buffers.
+    pub(crate) fn of(text: &str) -> Tokens {
+        let mut t = Tokens::default();
+        t.read(text);
+        t
+    }
+
+    /// Replaces the contents with the words and tokens of `text`.
+    pub(crate) fn read(&mut self, text: &str) {
+        words_into(text, &mut self.words);
+        self.toks.clear();
+        self.buf.clear();
+        for w in &self.words {
+            let s = self.buf.len();
+            normalise_into(w.raw(text), &mut self.buf);
+            let (head, second) = expand(&self.buf[s..]);
+            if let Head::Replace(r) = head {
+                self.buf.truncate(s);
+                self.buf.push_str(r);
+            } else if let Head::Keep(len) = head {
+                self.buf.truncate(s + len);
+            }
+            let e = self.buf.len();
+            self.toks.push(Tok {
+                norm_start: offset(s),
+                norm_end: offset(e),
+                hash: hash(&self.buf[s..e]),
+                start: w.start,
+                end: w.end,
+                sentence: w.sentence,
+                clause: w.clause,
+                sent_start: w.sent_start,
+            });
+            if let Some(second) = second {
+                self.buf.push_str(second);
+                self.toks.push(Tok {
+                    norm_start: offset(e),
+                    norm_end: offset(self.buf.len()),
+                    hash: hash(second),
+                    start: w.start,
+                    end: w.end,
+                    sentence: w.sentence,
+                    clause: w.clause,
+                    sent_start: false,
+                });
+            }
+        }
+    }
+
+    /// The normalised form of token `i` ("" past the end).
+    pub(crate) fn norm(&self, i: usize) -> &str {
+        self.toks.get(i).and_then(|t| self.buf.get(t.norm_start as usize..t.norm_end as usize)).unwrap_or_default()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.toks.len()
+    }
+
+    /// All normalised forms, in order.
+    pub(crate) fn norms(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.toks.len()).map(|i| self.norm(i))
+    }
+}
+
+/// Buffer offsets are u32 to keep tokens small; a text over 4 GiB cannot reach
+/// here (inputs are size-limited long before), and saturating keeps it safe.
+fn offset(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// FNV-1a over the bytes, then the SplitMix64 finaliser: the cue index key
+/// of a normalised form. Stable, so it is the same for a cue phrase parsed
+/// once and a token read later.
+pub(crate) fn hash(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in s.as_bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -81,8 +190,15 @@ fn break_after(c: char, next: Option<char>, prev_word: Option<&str>) -> Break {
 }
 
 /// Splits `text` into words with sentence and clause numbers.
-pub(crate) fn words(text: &str) -> Vec<Word<'_>> {
-    let mut out: Vec<Word<'_>> = Vec::new();
+pub(crate) fn words(text: &str) -> Vec<Word> {
+    let mut out = Vec::new();
+    words_into(text, &mut out);
+    out
+}
+
+/// [`words`] into a reused vector (cleared first).
+pub(crate) fn words_into(text: &str, out: &mut Vec<Word>) {
+    out.clear();
     let mut sentence = 0u32;
     let mut clause = 0u32;
     let mut pending = Break::None;
@@ -119,23 +235,40 @@ pub(crate) fn words(text: &str) -> Vec<Word<'_>> {
                 }
             }
             let sent_start = out.last().is_none_or(|w| w.sentence != sentence);
-            out.push(Word { raw: &text[start..end], start, end, sentence, clause, sent_start });
+            out.push(Word { start, end, sentence, clause, sent_start });
             pending = Break::None;
         } else {
             let next = it.peek().map(|&(_, d)| d);
-            let b = break_after(c, next, out.last().map(|w| w.raw));
+            let b = break_after(c, next, out.last().map(|w| w.raw(text)));
             pending = pending.max(b);
         }
     }
-    out
+}
+
+/// Appends `raw` lowercased, with every apostrophe written `'`.
+fn normalise_into(raw: &str, buf: &mut String) {
+    if raw.is_ascii() {
+        buf.extend(raw.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        buf.extend(raw.chars().map(|c| if is_apostrophe(c) { '\'' } else { c }).flat_map(char::to_lowercase));
+    }
 }
 
 fn normalise_word(raw: &str) -> String {
-    raw.chars().map(|c| if is_apostrophe(c) { '\'' } else { c }).flat_map(char::to_lowercase).collect()
+    let mut s = String::with_capacity(raw.len());
+    normalise_into(raw, &mut s);
+    s
+}
+
+/// The first token of an expanded word: a prefix of the word (its length),
+/// or another word.
+enum Head {
+    Keep(usize),
+    Replace(&'static str),
 }
 
 /// Expands one lowercased word into one or two tokens.
-fn expand(w: &str) -> (String, Option<&'static str>) {
+fn expand(w: &str) -> (Head, Option<&'static str>) {
     const BARE: &[(&str, &str, &str)] = &[
         ("cannot", "can", "not"),
         ("dont", "do", "not"),
@@ -158,23 +291,23 @@ fn expand(w: &str) -> (String, Option<&'static str>) {
         ("weve", "we", "have"),
     ];
     if let Some(&(_, a, b)) = BARE.iter().find(|(k, _, _)| *k == w) {
-        return (a.to_string(), Some(b));
+        return (Head::Replace(a), Some(b));
     }
     if let Some(base) = w.strip_suffix("n't") {
-        let base = match base {
-            "wo" => "will",
-            "ca" => "can",
-            "sha" => "shall",
-            "ai" => "is",
-            other => other,
+        let head = match base {
+            "wo" => Head::Replace("will"),
+            "ca" => Head::Replace("can"),
+            "sha" => Head::Replace("shall"),
+            "ai" => Head::Replace("is"),
+            other => Head::Keep(other.len()),
         };
-        return (base.to_string(), Some("not"));
+        return (head, Some("not"));
     }
     for (suffix, full) in [("'re", "are"), ("'ve", "have"), ("'ll", "will"), ("'m", "am"), ("'d", "would")] {
         if let Some(base) = w.strip_suffix(suffix)
             && !base.is_empty()
         {
-            return (base.to_string(), Some(full));
+            return (Head::Keep(base.len()), Some(full));
         }
     }
     if let Some(base) = w.strip_suffix("'s") {
@@ -185,46 +318,15 @@ fn expand(w: &str) -> (String, Option<&'static str>) {
             "let" => Some("us"),
             _ => None,
         };
-        return (base.to_string(), full);
+        return (Head::Keep(base.len()), full);
     }
-    (w.to_string(), None)
-}
-
-/// Normalised tokens of `text`, in order.
-pub(crate) fn tokens(text: &str) -> Vec<Tok> {
-    tokens_of(&words(text))
-}
-
-pub(crate) fn tokens_of(words: &[Word<'_>]) -> Vec<Tok> {
-    let mut out = Vec::with_capacity(words.len() + words.len() / 8);
-    for w in words {
-        let (first, second) = expand(&normalise_word(w.raw));
-        out.push(Tok {
-            norm: first,
-            start: w.start,
-            end: w.end,
-            sentence: w.sentence,
-            clause: w.clause,
-            sent_start: w.sent_start,
-        });
-        if let Some(s) = second {
-            out.push(Tok {
-                norm: s.to_string(),
-                start: w.start,
-                end: w.end,
-                sentence: w.sentence,
-                clause: w.clause,
-                sent_start: false,
-            });
-        }
-    }
-    out
+    (Head::Keep(w.len()), None)
 }
 
 /// Lowercased words, unexpanded: the unit for near-duplicate comparison,
 /// where "I've" and "I have" are a real (if small) edit.
 pub(crate) fn lower_words(text: &str) -> Vec<String> {
-    words(text).iter().map(|w| normalise_word(w.raw)).collect()
+    words(text).iter().map(|w| normalise_word(w.raw(text))).collect()
 }
 
 #[cfg(test)]
@@ -232,7 +334,7 @@ mod tests {
     use super::*;
 
     fn norms(t: &str) -> Vec<String> {
-        tokens(t).into_iter().map(|t| t.norm).collect()
+        Tokens::of(t).norms().map(str::to_owned).collect()
     }
 
     #[test]
@@ -241,6 +343,7 @@ mod tests {
         assert_eq!(norms("We won’t, can't"), ["we", "will", "not", "can", "not"]);
         assert_eq!(norms("the customer's order"), ["the", "customer", "order"]);
         assert_eq!(norms("it's fine, let's go"), ["it", "is", "fine", "let", "us", "go"]);
+        assert_eq!(norms("Ain't ÉTÉ’s n't"), ["is", "not", "été", "", "not"]);
     }
 
     #[test]
@@ -249,6 +352,17 @@ mod tests {
             norms("at 15:30 on 12/03/2025, 1,000 items, 3pm"),
             ["at", "15:30", "on", "12/03/2025", "1,000", "items", "3pm"]
         );
+    }
+
+    #[test]
+    fn a_reused_buffer_reads_each_text_afresh_and_hashes_forms() {
+        let mut t = Tokens::of("We're SORRY about the long wait, really");
+        t.read("Ok");
+        assert_eq!(t.norms().collect::<Vec<_>>(), ["ok"]);
+        t.read("Sorry, sorry!");
+        assert_eq!(t.toks[0].hash, t.toks[1].hash);
+        assert_eq!(t.toks[0].hash, hash("sorry"));
+        assert_eq!(t.norm(7), "");
     }
 
     #[test]
