@@ -6,13 +6,12 @@
 //! Everything that comes from the export (account names, conversation ids, reasons, the title) is
 //! HTML-escaped. Times of day are UTC.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use crate::assess::{ConversationFacts, Report, Stats};
+use crate::assess::{Report, Stats, Tally};
 
 /// Upper bounds (seconds, exclusive) of the first-response bins; the last bin is open.
 const BINS: [(i64, &str); 7] = [
@@ -35,10 +34,11 @@ const P50_COLOUR: &str = "#1d4e89";
 const P90_COLOUR: &str = "#9fbde0";
 const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
-/// Renders the report as one HTML document; `title` names the export (its file name).
-pub fn render(report: &Report, facts: &[ConversationFacts], title: &str) -> String {
+/// Renders the report as one HTML document; `title` names the export (its file name). `tally` is the
+/// assessment's running totals (for the distributions and the slowest conversations).
+pub fn render(report: &Report, tally: &Tally, title: &str) -> String {
     let mut h = String::with_capacity(64 * 1024);
-    let period = period(facts);
+    let period = period(tally);
     let _ = writeln!(
         h,
         r#"<!DOCTYPE html>
@@ -62,14 +62,14 @@ pub fn render(report: &Report, facts: &[ConversationFacts], title: &str) -> Stri
         period = period.map(|(a, b)| format!(", {a} to {b}")).unwrap_or_default(),
     );
     scorecard(&mut h, report);
-    recommendations(&mut h, report, facts);
+    recommendations(&mut h, report, tally);
     accounts(&mut h, report);
-    histogram(&mut h, facts);
-    heatmap(&mut h, facts);
+    histogram(&mut h, tally);
+    heatmap(&mut h, tally);
     reasons(&mut h, report);
     mood(&mut h, report);
     consistency(&mut h, report);
-    slowest(&mut h, facts);
+    slowest(&mut h, tally);
     h.push_str(
         r#"<footer>
 <h2>How these figures are computed</h2>
@@ -367,9 +367,9 @@ fn bin_of(seconds: i64) -> usize {
 }
 
 /// Histogram of first-response times in log-spaced bins.
-fn histogram(h: &mut String, facts: &[ConversationFacts]) {
+fn histogram(h: &mut String, tally: &Tally) {
     let mut counts = [0usize; 7];
-    for s in facts.iter().filter_map(|f| f.first_response_seconds) {
+    for s in tally.rows.iter().filter_map(|r| r.first) {
         counts[bin_of(s)] += 1;
     }
     let total: usize = counts.iter().sum();
@@ -414,17 +414,8 @@ fn histogram(h: &mut String, facts: &[ConversationFacts]) {
 }
 
 /// Conversations by the start's weekday and hour (UTC), shaded by their median first response.
-fn heatmap(h: &mut String, facts: &[ConversationFacts]) {
-    let mut cells: Vec<Vec<i64>> = vec![Vec::new(); 7 * 24];
-    let mut counts = [0usize; 7 * 24];
-    for f in facts {
-        let Some((day, hour)) = weekday_hour(&f.started_at) else { continue };
-        let i = day * 24 + hour;
-        counts[i] += 1;
-        if let Some(s) = f.first_response_seconds {
-            cells[i].push(s);
-        }
-    }
+fn heatmap(h: &mut String, tally: &Tally) {
+    let (counts, cells): (Vec<usize>, Vec<Vec<i64>>) = tally.cells().into_iter().unzip();
     h.push_str(
         r#"<section id="heatmap"><h2>When conversations start, and how fast they are answered</h2><p class="lead">Conversations by hour of week (UTC); the number is the count, the colour the median first response of that hour.</p>"#,
     );
@@ -503,21 +494,9 @@ fn heatmap(h: &mut String, facts: &[ConversationFacts]) {
     );
 }
 
-/// Weekday (Monday = 0) and hour of an RFC 3339 time, in UTC.
-fn weekday_hour(at: &str) -> Option<(usize, usize)> {
-    let z = at.parse::<Timestamp>().ok()?.to_zoned(TimeZone::UTC);
-    let day = usize::try_from(z.weekday().to_monday_zero_offset()).ok()?;
-    let hour = usize::try_from(z.hour()).ok()?;
-    (day < 7 && hour < 24).then_some((day, hour))
-}
-
 /// The first and last start dates (UTC).
-fn period(facts: &[ConversationFacts]) -> Option<(String, String)> {
-    let times = facts.iter().filter_map(|f| f.started_at.parse::<Timestamp>().ok());
-    let (lo, hi) = times.fold(None, |acc: Option<(Timestamp, Timestamp)>, t| match acc {
-        None => Some((t, t)),
-        Some((a, b)) => Some((a.min(t), b.max(t))),
-    })?;
+fn period(tally: &Tally) -> Option<(String, String)> {
+    let (lo, hi) = tally.period?;
     let day = |t: Timestamp| t.to_zoned(TimeZone::UTC).date().to_string();
     Some((day(lo), day(hi)))
 }
@@ -705,12 +684,8 @@ fn consistency(h: &mut String, r: &Report) {
     h.push_str("</section>\n");
 }
 
-fn slowest(h: &mut String, facts: &[ConversationFacts]) {
-    let mut rows: Vec<&ConversationFacts> = facts.iter().filter(|f| f.first_response_seconds.is_some()).collect();
-    rows.sort_by(|a, b| {
-        b.first_response_seconds.cmp(&a.first_response_seconds).then_with(|| a.conversation.cmp(&b.conversation))
-    });
-    rows.truncate(10);
+fn slowest(h: &mut String, tally: &Tally) {
+    let rows = &tally.slowest;
     h.push_str(
         r#"<section id="slowest"><h2>The 10 slowest first responses</h2><p class="lead">Answered conversations that waited longest for a first answer.</p>"#,
     );
@@ -726,7 +701,7 @@ fn slowest(h: &mut String, facts: &[ConversationFacts]) {
             .parse::<Timestamp>()
             .map(|t| t.to_zoned(TimeZone::UTC).strftime("%a %Y-%m-%d %H:%M").to_string())
             .unwrap_or_else(|_| f.started_at.clone());
-        let secs = f.first_response_seconds.unwrap_or_default();
+        let secs = f.first;
         let _ = write!(
             h,
             r#"<tr><td class="n">{}</td><td class="id">{}</td><td>{}</td><td>{}</td><td class="n">{}</td><td class="n" title="{} s"><b>{}</b></td></tr>"#,
@@ -759,7 +734,7 @@ fn gaps_frequent(r: &Report) -> bool {
     r.mood.empathy_gaps > 0 && share(r.mood.empathy_gaps, r.mood.conversations_with_mood.max(1)) >= 0.05
 }
 
-fn recommendations_for(r: &Report, facts: &[ConversationFacts]) -> Vec<Rec> {
+fn recommendations_for(r: &Report, tally: &Tally) -> Vec<Rec> {
     let mut recs = Vec::new();
     let fr = &r.first_response.overall;
     let answered = fr.count;
@@ -767,13 +742,13 @@ fn recommendations_for(r: &Report, facts: &[ConversationFacts]) -> Vec<Rec> {
     if let (Some(p50), Some(p90)) = (fr.p50_seconds, fr.p90_seconds)
         && (p90 > 4.0 * 3600.0 || p50 > 3600.0)
     {
-        let slow = facts.iter().filter(|f| f.first_response_seconds.is_some_and(|s| s as f64 > 3600.0)).count();
+        let slow = tally.rows.iter().filter(|f| f.first.is_some_and(|s| s as f64 > 3600.0)).count();
         let what = if p50 > 3600.0 {
             format!("First responses: half of the customers wait more than {}", duration(p50))
         } else {
             format!("First responses: 1 in 10 customers waits more than {}", duration(p90))
         };
-        let worst = worst_hour(facts)
+        let worst = worst_hour(tally)
             .map(|(d, hr, m)| format!(" The slowest busy hour is {d} {hr:02}:00 UTC (median {}).", duration(m)))
             .unwrap_or_default();
         recs.push(Rec {
@@ -808,7 +783,7 @@ fn recommendations_for(r: &Report, facts: &[ConversationFacts]) -> Vec<Rec> {
     }
 
     if gaps_frequent(r) {
-        let with_gaps = facts.iter().filter(|f| f.empathy_gaps > 0).count();
+        let with_gaps = tally.with_gaps;
         recs.push(Rec {
             impact: with_gaps,
             what: format!(
@@ -889,8 +864,8 @@ fn recommendations_for(r: &Report, facts: &[ConversationFacts]) -> Vec<Rec> {
     recs
 }
 
-fn recommendations(h: &mut String, r: &Report, facts: &[ConversationFacts]) {
-    let recs = recommendations_for(r, facts);
+fn recommendations(h: &mut String, r: &Report, tally: &Tally) {
+    let recs = recommendations_for(r, tally);
     h.push_str(
         r#"<section id="recommendations"><h2>Recommendations</h2><p class="lead">Ranked by impact: the number of conversations each addresses (unanswered ones count double).</p>"#,
     );
@@ -915,17 +890,13 @@ fn recommendations(h: &mut String, r: &Report, facts: &[ConversationFacts]) {
 }
 
 /// The hour of week with the slowest median first response among hours with at least 3 answers.
-fn worst_hour(facts: &[ConversationFacts]) -> Option<(&'static str, usize, f64)> {
-    let mut cells: BTreeMap<(usize, usize), Vec<i64>> = BTreeMap::new();
-    for f in facts {
-        if let (Some((d, hr)), Some(s)) = (weekday_hour(&f.started_at), f.first_response_seconds) {
-            cells.entry((d, hr)).or_default().push(s);
-        }
-    }
-    cells
+fn worst_hour(tally: &Tally) -> Option<(&'static str, usize, f64)> {
+    tally
+        .cells()
         .into_iter()
-        .filter(|(_, v)| v.len() >= 3)
-        .filter_map(|((d, hr), v)| Some((DAYS.get(d).copied()?, hr, Stats::of(&v).p50_seconds?)))
+        .enumerate()
+        .filter(|(_, (_, v))| v.len() >= 3)
+        .filter_map(|(i, (_, v))| Some((DAYS.get(i / 24).copied()?, i % 24, Stats::of(&v).p50_seconds?)))
         .max_by(|a, b| a.2.total_cmp(&b.2))
 }
 
@@ -1036,7 +1007,7 @@ mod tests {
             msg("<c&d>", 5, Side::Customer, "globex", "Anyone there?"),
         ];
         let (report, facts) = assess(&m, &Engine::new());
-        render(&report, &facts, "export <b>.csv")
+        render(&report, &Tally::of(&facts), "export <b>.csv")
     }
 
     #[test]
@@ -1088,7 +1059,7 @@ mod tests {
     #[test]
     fn an_empty_report_renders() {
         let (report, facts) = assess(&[], &Engine::new());
-        let html = render(&report, &facts, "empty.csv");
+        let html = render(&report, &Tally::of(&facts), "empty.csv");
         assert!(html.starts_with("<!DOCTYPE html>"));
         assert!(html.ends_with("</html>\n"));
         assert!(html.contains(r#"<section id="scorecard">"#));
@@ -1110,6 +1081,5 @@ mod tests {
         assert_eq!(bin_of(4 * 3600), 5);
         assert_eq!(bin_of(10 * 86_400), 6);
         assert_eq!(num(1_234_567), "1,234,567");
-        assert_eq!(weekday_hour("2017-10-31T22:10:47Z"), Some((1, 22)));
     }
 }

@@ -11,11 +11,17 @@
 //!   `unanswered.count` when none of its customer messages was ever answered.
 //! - Percentiles interpolate linearly between order statistics (as numpy and pandas do by default).
 
-use std::collections::{BTreeMap, HashMap};
+mod stream;
+mod tally;
+
+use std::collections::BTreeMap;
 
 use rapport_analysis::{Engine, Scratch, SentimentLabel};
-use rapport_channels::importers::{ImportedMessage, Side};
+use rapport_channels::importers::{self, ImportedMessage, Side};
 use serde::Serialize;
+
+pub use stream::assess_stream;
+pub use tally::Tally;
 
 use crate::business_hours::BusinessHours;
 use crate::mood::Turns;
@@ -69,7 +75,7 @@ impl Stats {
 }
 
 /// Linear interpolation between order statistics of sorted `v` (numpy's default method).
-fn quantile(v: &[f64], q: f64) -> Option<f64> {
+pub(crate) fn quantile(v: &[f64], q: f64) -> Option<f64> {
     let last = v.len().checked_sub(1)?;
     let pos = q * last as f64;
     let lo = pos.floor() as usize;
@@ -195,214 +201,32 @@ pub fn assess(messages: &[ImportedMessage], engine: &Engine) -> (Report, Vec<Con
     assess_with(messages, engine, &AssessOptions::default())
 }
 
-/// [`assess`] with options (business hours).
+/// [`assess`] with options (business hours). The messages are grouped into conversations and go
+/// through [`assess_stream`], like an export read in a stream.
 pub fn assess_with(
     messages: &[ImportedMessage],
     engine: &Engine,
     options: &AssessOptions,
 ) -> (Report, Vec<ConversationFacts>) {
-    let hours = options.business_hours.as_ref().map(|(_, h)| h);
-    let mut order: Vec<&str> = Vec::new();
-    let mut groups: HashMap<&str, Vec<&ImportedMessage>> = HashMap::new();
-    for m in messages {
-        groups
-            .entry(m.conversation.as_str())
-            .or_insert_with(|| {
-                order.push(m.conversation.as_str());
-                Vec::new()
-            })
-            .push(m);
-    }
-    // Conversations are independent: share them out over the cores, each thread with its own buffers,
-    // and put the results back in order.
-    let mut convs: Vec<Vec<&ImportedMessage>> = order.iter().filter_map(|c| groups.remove(c)).collect();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 16);
-    let chunk = convs.len().div_ceil(threads).max(1);
-    let parts: Vec<(Vec<ConversationFacts>, BTreeMap<String, usize>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = convs
-            .chunks_mut(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    let mut scratch = Scratch::default();
-                    let mut reasons = BTreeMap::new();
-                    let facts: Vec<ConversationFacts> = part
-                        .iter_mut()
-                        .map(|msgs| {
-                            // Stable: equal times keep file order.
-                            msgs.sort_by_key(|m| m.at);
-                            conversation_facts(msgs, engine, hours, &mut scratch, &mut reasons)
-                        })
-                        .collect();
-                    (facts, reasons)
-                })
-            })
-            .collect();
-        // A panic in a worker is a bug: re-raise it rather than lose that share of the conversations.
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
-    });
-    let mut facts = Vec::with_capacity(order.len());
-    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
-    for (f, r) in parts {
-        facts.extend(f);
-        for (k, v) in r {
-            *reasons.entry(k).or_default() += v;
-        }
-    }
-
-    let collect_by = |pick: &dyn Fn(&ConversationFacts) -> Option<String>,
-                      time: fn(&ConversationFacts) -> Option<i64>| {
-        let mut by: BTreeMap<String, Vec<i64>> = BTreeMap::new();
-        for f in &facts {
-            if let (Some(k), Some(t)) = (pick(f), time(f)) {
-                by.entry(k).or_default().push(t);
-            }
-        }
-        by.into_iter().map(|(k, v)| (k, Stats::of(&v))).collect::<BTreeMap<_, _>>()
+    let conversations = importers::conversations(messages.to_vec());
+    let mut facts = Vec::with_capacity(conversations.len());
+    let source = conversations.into_iter().map(Ok::<_, std::convert::Infallible>);
+    let tally = match assess_stream(source, engine, options, |f| {
+        facts.push(f.clone());
+        Ok(())
+    }) {
+        Ok(t) => t,
+        Err(never) => match never {},
     };
-    let collect = |pick: &dyn Fn(&ConversationFacts) -> Option<String>| collect_by(pick, |f| f.first_response_seconds);
-    let firsts: Vec<i64> = facts.iter().filter_map(|f| f.first_response_seconds).collect();
-    let business = options.business_hours.as_ref().map(|(spec, _)| {
-        let b: Vec<i64> = facts.iter().filter_map(|f| f.first_response_business_seconds).collect();
-        BusinessFirstResponse {
-            hours: spec.clone(),
-            overall: Stats::of(&b),
-            by_account: collect_by(&|f| f.account.clone(), |f| f.first_response_business_seconds),
-        }
-    });
-    let nexts: Vec<i64> = facts.iter().flat_map(|f| f.next_response_seconds.iter().copied()).collect();
-    let recoveries: Vec<i64> = facts.iter().filter_map(|f| f.recovery_seconds).collect();
-    let report = Report {
-        conversations: facts.len(),
-        messages: messages.len(),
-        customer_messages: facts.iter().map(|f| f.customer_messages as usize).sum(),
-        agent_messages: facts.iter().map(|f| f.agent_messages as usize).sum(),
-        first_response: FirstResponse {
-            overall: Stats::of(&firsts),
-            by_account: collect(&|f| f.account.clone()),
-            by_channel: collect(&|f| f.channel.clone()),
-            by_agent: collect(&|f| f.agent.clone()),
-            by_team: collect(&|f| f.team.clone()),
-            by_site: collect(&|f| f.site.clone()),
-            business,
-        },
-        next_response: Stats::of(&nexts),
-        unanswered: Unanswered {
-            count: facts.iter().filter(|f| f.customer_messages > 0 && f.first_response_seconds.is_none()).count(),
-            messages: facts.iter().map(|f| f.unanswered_customer_messages as usize).sum(),
-        },
-        mood: Mood {
-            conversations_with_mood: facts.iter().filter(|f| f.mood_start.is_some()).count(),
-            dropped: facts.iter().filter(|f| f.mood_drops > 0).count(),
-            recovered: facts.iter().filter(|f| f.recovered == Some(true)).count(),
-            recovery: Stats::of(&recoveries),
-            empathy_gaps: facts.iter().map(|f| f.empathy_gaps as usize).sum(),
-        },
-        reasons,
-        consistency: consistency(&facts),
-        by_hour_of_week: by_hour_of_week(&facts),
-        over_time: over_time(&facts),
-    };
-    (report, facts)
+    (tally.report(options), facts)
 }
 
-fn consistency(facts: &[ConversationFacts]) -> Vec<Consistency> {
-    type Pick = fn(&ConversationFacts) -> Option<&String>;
-    let dims: [(&'static str, Pick); 5] = [
-        ("account", |f| f.account.as_ref()),
-        ("agent", |f| f.agent.as_ref()),
-        ("team", |f| f.team.as_ref()),
-        ("site", |f| f.site.as_ref()),
-        ("channel", |f| f.channel.as_ref()),
-    ];
-    let mut out = Vec::new();
-    for (dimension, pick) in dims {
-        let mut by: BTreeMap<&String, Vec<f64>> = BTreeMap::new();
-        for f in facts {
-            if let (Some(k), Some(t)) = (pick(f), f.first_response_seconds) {
-                by.entry(k).or_default().push(t as f64);
-            }
-        }
-        let groups: Vec<(&String, Vec<f64>)> = by.into_iter().filter(|(_, v)| v.len() >= MIN_GROUP).collect();
-        let values: Vec<Vec<f64>> = groups.iter().map(|(_, v)| v.clone()).collect();
-        let Some((h, p_value)) = crate::stats::kruskal_wallis(&values) else { continue };
-        let medians: Vec<GroupMedian> = groups
-            .iter()
-            .map(|(name, v)| {
-                let mut v = v.clone();
-                v.sort_by(f64::total_cmp);
-                GroupMedian { name: (*name).clone(), count: v.len(), p50_seconds: quantile(&v, 0.5) }
-            })
-            .collect();
-        let key = |g: &&GroupMedian| g.p50_seconds.unwrap_or(0.0);
-        let (Some(fastest), Some(slowest)) = (
-            medians.iter().min_by(|a, b| key(a).total_cmp(&key(b))),
-            medians.iter().max_by(|a, b| key(a).total_cmp(&key(b))),
-        ) else {
-            continue;
-        };
-        out.push(Consistency {
-            dimension,
-            groups: groups.len(),
-            h,
-            p_value,
-            significant: p_value < SIGNIFICANCE,
-            fastest: fastest.clone(),
-            slowest: slowest.clone(),
-        });
-    }
-    out
-}
-
-fn over_time(facts: &[ConversationFacts]) -> Vec<Day> {
-    let mut days: BTreeMap<String, (usize, Vec<i64>, Vec<f64>)> = BTreeMap::new();
-    for f in facts {
-        let Some(date) = f.started_at.get(..10) else { continue };
-        let day = days.entry(date.to_owned()).or_default();
-        day.0 += 1;
-        day.1.extend(f.first_response_seconds);
-        day.2.extend(f.rating);
-    }
-    days.into_iter()
-        .map(|(date, (conversations, firsts, ratings))| Day {
-            date,
-            conversations,
-            first_response: Stats::of(&firsts),
-            ratings: ratings.len(),
-            mean_rating: (!ratings.is_empty()).then(|| ratings.iter().sum::<f64>() / ratings.len() as f64),
-        })
-        .collect()
-}
-
-fn by_hour_of_week(facts: &[ConversationFacts]) -> Vec<HourOfWeek> {
-    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    let mut cells: BTreeMap<(i8, i8), (usize, Vec<f64>)> = BTreeMap::new();
-    for f in facts {
-        let Ok(t) = f.started_at.parse::<jiff::Timestamp>() else { continue };
-        let dt = t.to_zoned(jiff::tz::TimeZone::UTC);
-        let cell = cells.entry((dt.weekday().to_monday_zero_offset(), dt.hour())).or_default();
-        cell.0 += 1;
-        cell.1.extend(f.first_response_seconds.map(|s| s as f64));
-    }
-    cells
-        .into_iter()
-        .map(|((d, hour), (conversations, mut firsts))| {
-            firsts.sort_by(f64::total_cmp);
-            HourOfWeek {
-                weekday: DAYS.get(d as usize).copied().unwrap_or("?"),
-                hour,
-                conversations,
-                p50_first_response_seconds: quantile(&firsts, 0.5),
-            }
-        })
-        .collect()
-}
-
+/// The facts of one conversation, its messages in time order.
 fn conversation_facts(
-    msgs: &[&ImportedMessage],
+    msgs: &[ImportedMessage],
     engine: &Engine,
     hours: Option<&BusinessHours>,
     scratch: &mut Scratch,
-    reasons: &mut BTreeMap<String, usize>,
 ) -> ConversationFacts {
     let mut first_response = None;
     let mut first_response_business = None;
@@ -411,7 +235,8 @@ fn conversation_facts(
     let mut unanswered = 0u32;
     let (mut customers, mut agents) = (0u32, 0u32);
     let mut turns = Turns::new(None);
-    let mut own_reasons: BTreeMap<String, u32> = BTreeMap::new();
+    // Reason names are the engine's own strings: no allocation per message.
+    let mut own_reasons: BTreeMap<&str, u32> = BTreeMap::new();
     for m in msgs {
         let at_ms = m.at.as_millisecond();
         match m.side {
@@ -423,7 +248,7 @@ fn conversation_facts(
                 if s.sentiment.label == SentimentLabel::Negative
                     && let Some(r) = s.reason
                 {
-                    *own_reasons.entry(engine.reason_name(r).to_owned()).or_default() += 1;
+                    *own_reasons.entry(engine.reason_name(r)).or_default() += 1;
                 }
                 turns.customer(at_ms, s.sentiment.score, &m.text);
             }
@@ -444,10 +269,7 @@ fn conversation_facts(
         }
     }
     let mood = turns.report();
-    let reason = own_reasons.iter().max_by_key(|(_, n)| **n).map(|(r, _)| r.clone());
-    if let Some(r) = &reason {
-        *reasons.entry(r.clone()).or_default() += 1;
-    }
+    let reason = own_reasons.iter().max_by_key(|(_, n)| **n).map(|(r, _)| (*r).to_owned());
     let first = msgs.first();
     ConversationFacts {
         conversation: first.map(|m| m.conversation.clone()).unwrap_or_default(),

@@ -78,6 +78,33 @@ pub struct Import {
     pub errors: Vec<RowError>,
 }
 
+/// One conversation's messages, in file order, and its number: conversations are numbered 0, 1, 2 …
+/// in the order of their first message in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conversation {
+    pub seq: usize,
+    pub messages: Vec<ImportedMessage>,
+}
+
+/// Groups messages (in file order) into conversations, numbered in order of first appearance.
+pub fn conversations(messages: Vec<ImportedMessage>) -> Vec<Conversation> {
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut out: Vec<Conversation> = Vec::new();
+    for m in messages {
+        let seq = match index.get(&m.conversation) {
+            Some(&seq) => seq,
+            None => {
+                let seq = out.len();
+                index.insert(m.conversation.clone(), seq);
+                out.push(Conversation { seq, messages: Vec::new() });
+                seq
+            }
+        };
+        out[seq].messages.push(m);
+    }
+    out
+}
+
 /// The export formats Rapport reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::Args;
 use rapport_analysis::Engine;
-use rapport_app::assess::{AssessOptions, ConversationFacts, Report, assess_with};
+use rapport_app::assess::{AssessOptions, ConversationFacts, Report, assess_stream};
 use rapport_app::business_hours::BusinessHours;
-use rapport_channels::importers::{self, Format, ImportError, generic::Mapping};
+use rapport_channels::importers::{self, Conversation, Format, ImportError, RowError, generic::Mapping};
 
 use super::InputError;
 
@@ -82,17 +82,62 @@ pub fn run(args: AssessArgs) -> anyhow::Result<()> {
     } else {
         Some(Mapping::parse(args.map.iter()).map_err(|e| InputError(format!("--map: {e}")))?)
     };
-    let import = importers::read(&args.file, format, mapping.as_ref()).map_err(input)?;
-    if args.strict
-        && let Some(e) = import.errors.first()
-    {
-        return Err(InputError(format!("{e} (--strict stops at the first unreadable row)")).into());
+    let options = options(&args)?;
+    let strict = |errors: &[RowError]| match errors.first() {
+        Some(e) if args.strict => Err(InputError(format!("{e} (--strict stops at the first unreadable row)"))),
+        _ => Ok(()),
+    };
+    let analysing = |messages: usize, conversations: usize, skipped: usize| {
+        progress.stage(&format!(
+            "analysing {messages} messages in {conversations} conversations ({skipped} unreadable rows skipped)…"
+        ))
+    };
+    let engine = Engine::new();
+    let csv_path = args.out.join("conversations.csv");
+    // The fact table is written as the conversations are assessed: it is never held whole.
+    let assess_into = |source: &mut (dyn Iterator<Item = anyhow::Result<Conversation>> + Send)| {
+        std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+        let mut table = FactTable::create(&csv_path)?;
+        let tally = assess_stream(source, &engine, &options, |f| table.write(f))?;
+        table.finish()?;
+        anyhow::Ok(tally)
+    };
+    let (tally, errors) = if format == Format::Twcs {
+        // Read twice (threading, then conversations as they complete), never held whole.
+        let stream = importers::twcs::Stream::open(&args.file).map_err(input)?;
+        let errors = stream.errors().to_vec();
+        strict(&errors)?;
+        analysing(stream.messages(), stream.conversations(), errors.len());
+        let mut source = stream.map(|c| c.map_err(|e| anyhow::Error::from(input(e))));
+        (assess_into(&mut source)?, errors)
+    } else {
+        let import = importers::read(&args.file, format, mapping.as_ref()).map_err(input)?;
+        strict(&import.errors)?;
+        let conversations = importers::conversations(import.messages);
+        let messages = conversations.iter().map(|c| c.messages.len()).sum();
+        analysing(messages, conversations.len(), import.errors.len());
+        let mut source = conversations.into_iter().map(Ok);
+        (assess_into(&mut source)?, import.errors)
+    };
+    progress.stage(&format!("writing {}…", args.out.display()));
+    let report = tally.report(&options);
+    write_json(&args.out.join("report.json"), &report)?;
+    let html_path = args.out.join("report.html");
+    let export_name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    std::fs::write(&html_path, rapport_app::assess_html::render(&report, &tally, &export_name))
+        .with_context(|| format!("writing {}", html_path.display()))?;
+    progress.done();
+    if !args.quiet {
+        summary(&report, errors.len(), &args.out, started.elapsed());
+        for e in errors.iter().take(10) {
+            eprintln!("skipped {e}");
+        }
     }
-    progress.stage(&format!(
-        "analysing {} messages ({} unreadable rows skipped)…",
-        import.messages.len(),
-        import.errors.len()
-    ));
+    Ok(())
+}
+
+/// The assessment options from the flags (business hours and their holidays).
+fn options(args: &AssessArgs) -> anyhow::Result<AssessOptions> {
     let mut options = AssessOptions::default();
     if let Some(spec) = &args.business_hours {
         let mut hours = BusinessHours::parse(spec).map_err(|e| InputError(e.to_string()))?;
@@ -103,23 +148,7 @@ pub fn run(args: AssessArgs) -> anyhow::Result<()> {
         }
         options.business_hours = Some((spec.clone(), hours));
     }
-    let (report, facts) = assess_with(&import.messages, &Engine::new(), &options);
-    progress.stage(&format!("writing {}…", args.out.display()));
-    std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
-    write_json(&args.out.join("report.json"), &report)?;
-    write_csv(&args.out.join("conversations.csv"), &facts)?;
-    let html_path = args.out.join("report.html");
-    let export_name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    std::fs::write(&html_path, rapport_app::assess_html::render(&report, &facts, &export_name))
-        .with_context(|| format!("writing {}", html_path.display()))?;
-    progress.done();
-    if !args.quiet {
-        summary(&report, import.errors.len(), &args.out, started.elapsed());
-        for e in import.errors.iter().take(10) {
-            eprintln!("skipped {e}");
-        }
-    }
-    Ok(())
+    Ok(options)
 }
 
 fn write_json(path: &Path, report: &Report) -> anyhow::Result<()> {
@@ -131,61 +160,92 @@ fn write_json(path: &Path, report: &Report) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn write_csv(path: &Path, facts: &[ConversationFacts]) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_path(path).with_context(|| format!("writing {}", path.display()))?;
-    w.write_record([
-        "conversation",
-        "account",
-        "channel",
-        "agent",
-        "team",
-        "site",
-        "started_at",
-        "customer_messages",
-        "agent_messages",
-        "first_response_seconds",
-        "first_response_business_seconds",
-        "next_response_seconds",
-        "unanswered_customer_messages",
-        "mood_start",
-        "mood_end",
-        "mood_min",
-        "mood_drops",
-        "recovered",
-        "recovery_seconds",
-        "reason",
-        "empathy_gaps",
-        "rating",
-    ])?;
-    let opt = |v: Option<String>| v.unwrap_or_default();
-    for f in facts {
-        w.write_record([
-            f.conversation.clone(),
-            opt(f.account.clone()),
-            opt(f.channel.clone()),
-            opt(f.agent.clone()),
-            opt(f.team.clone()),
-            opt(f.site.clone()),
-            f.started_at.clone(),
-            f.customer_messages.to_string(),
-            f.agent_messages.to_string(),
-            opt(f.first_response_seconds.map(|s| s.to_string())),
-            opt(f.first_response_business_seconds.map(|s| s.to_string())),
-            f.next_response_seconds.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(" "),
-            f.unanswered_customer_messages.to_string(),
-            opt(f.mood_start.map(|s| format!("{s:.3}"))),
-            opt(f.mood_end.map(|s| format!("{s:.3}"))),
-            opt(f.mood_min.map(|s| format!("{s:.3}"))),
-            f.mood_drops.to_string(),
-            opt(f.recovered.map(|r| r.to_string())),
-            opt(f.recovery_seconds.map(|s| s.to_string())),
-            opt(f.reason.clone()),
-            f.empathy_gaps.to_string(),
-            opt(f.rating.map(|r| r.to_string())),
-        ])?;
+const COLUMNS: [&str; 22] = [
+    "conversation",
+    "account",
+    "channel",
+    "agent",
+    "team",
+    "site",
+    "started_at",
+    "customer_messages",
+    "agent_messages",
+    "first_response_seconds",
+    "first_response_business_seconds",
+    "next_response_seconds",
+    "unanswered_customer_messages",
+    "mood_start",
+    "mood_end",
+    "mood_min",
+    "mood_drops",
+    "recovered",
+    "recovery_seconds",
+    "reason",
+    "empathy_gaps",
+    "rating",
+];
+
+/// `conversations.csv`, written a row at a time; numbers are formatted into one reused buffer.
+struct FactTable {
+    w: csv::Writer<std::fs::File>,
+    path: PathBuf,
+    buf: String,
+}
+
+impl FactTable {
+    fn create(path: &Path) -> anyhow::Result<FactTable> {
+        let mut w = csv::WriterBuilder::new()
+            .buffer_capacity(1 << 16)
+            .from_path(path)
+            .with_context(|| format!("writing {}", path.display()))?;
+        w.write_record(COLUMNS)?;
+        Ok(FactTable { w, path: path.to_owned(), buf: String::new() })
     }
-    w.flush()?;
-    Ok(())
+
+    /// A field formatted by `f` (empty when it writes nothing).
+    fn field(&mut self, f: impl FnOnce(&mut String) -> std::fmt::Result) -> anyhow::Result<()> {
+        self.buf.clear();
+        f(&mut self.buf)?;
+        self.w.write_field(&self.buf)?;
+        Ok(())
+    }
+
+    fn write(&mut self, f: &ConversationFacts) -> anyhow::Result<()> {
+        use std::fmt::Write as _;
+        self.w.write_field(&f.conversation)?;
+        for v in [&f.account, &f.channel, &f.agent, &f.team, &f.site] {
+            self.w.write_field(v.as_deref().unwrap_or_default())?;
+        }
+        self.w.write_field(&f.started_at)?;
+        self.field(|b| write!(b, "{}", f.customer_messages))?;
+        self.field(|b| write!(b, "{}", f.agent_messages))?;
+        for v in [f.first_response_seconds, f.first_response_business_seconds] {
+            self.field(|b| v.map_or(Ok(()), |s| write!(b, "{s}")))?;
+        }
+        self.field(|b| {
+            for (i, s) in f.next_response_seconds.iter().enumerate() {
+                write!(b, "{}{s}", if i > 0 { " " } else { "" })?;
+            }
+            Ok(())
+        })?;
+        self.field(|b| write!(b, "{}", f.unanswered_customer_messages))?;
+        for v in [f.mood_start, f.mood_end, f.mood_min] {
+            self.field(|b| v.map_or(Ok(()), |s| write!(b, "{s:.3}")))?;
+        }
+        self.field(|b| write!(b, "{}", f.mood_drops))?;
+        self.field(|b| f.recovered.map_or(Ok(()), |r| write!(b, "{r}")))?;
+        self.field(|b| f.recovery_seconds.map_or(Ok(()), |s| write!(b, "{s}")))?;
+        self.w.write_field(f.reason.as_deref().unwrap_or_default())?;
+        self.field(|b| write!(b, "{}", f.empathy_gaps))?;
+        self.field(|b| f.rating.map_or(Ok(()), |r| write!(b, "{r}")))?;
+        self.w.write_record(None::<&[u8]>)?;
+        Ok(())
+    }
+
+    fn finish(mut self) -> anyhow::Result<()> {
+        self.w.flush().with_context(|| format!("writing {}", self.path.display()))?;
+        Ok(())
+    }
 }
 
 fn summary(r: &Report, skipped: usize, out: &Path, took: std::time::Duration) {
