@@ -71,7 +71,7 @@ pub enum Dense {
 }
 
 impl Dense {
-    /// The feature id (below [`DENSE_IDS`]).
+    /// The feature id (below 64).
     pub(crate) fn id(self) -> u64 {
         match self {
             Dense::OursCompound => 0,
@@ -148,8 +148,6 @@ impl Dense {
     }
 }
 
-/// Dense feature ids are below this.
-pub(crate) const DENSE_IDS: usize = 64;
 
 /// What a feature is made of (to name it in model files and in evidence).
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -91,9 +91,6 @@ struct Joint {
     weights: Vec<i16>,
     scale: f32,
     stride: usize,
-    /// Rows of the features whose kind already numbers them — word clusters (plain, then negated)
-    /// and dense features — found by that number instead of a hash probe.
-    direct: Vec<u32>,
     /// One bit per [`PRESENCE_BITS`] bucket of keys: set when some feature of the models falls in
     /// it. About a fifth of the features a message has (mostly bigrams) are in neither model; this
     /// small, always-cached bit table answers most of them without touching the large index.
@@ -109,14 +106,12 @@ fn presence_bucket(key: u64) -> usize {
     ((key >> 40) & ((1 << PRESENCE_BITS) - 1)) as usize
 }
 
-const NO_ROW: u32 = u32::MAX;
 /// Widths a joint row is padded to: the built-in models need 3 + 9 = 12; a custom reason model
 /// may have up to [`model::MAX_CLASSES`] classes.
 /// Rows are whole fractions or multiples of a 64-byte cache line, so none straddles two.
 const ROW_WIDTHS: [usize; 4] = [8, 16, 32, 48];
 /// The step of the model files' four decimals.
 const FILE_STEP: f32 = 1e-4;
-const CLUSTER_SLOTS: usize = 256;
 
 impl Joint {
     fn new(sentiment: &LinearModel, reasons: &LinearModel) -> Joint {
@@ -144,45 +139,23 @@ impl Joint {
         let largest = wide.iter().fold(0f32, |m, w| m.max(w.abs()));
         let scale = if largest <= f32::from(i16::MAX) * FILE_STEP { FILE_STEP } else { largest / f32::from(i16::MAX) };
         let weights: Vec<i16> = wide.iter().map(|w| (w / scale).round() as i16).collect();
-        let mut direct = vec![NO_ROW; 2 * CLUSTER_SLOTS + features::DENSE_IDS];
-        for c in 0..CLUSTER_SLOTS as u16 {
-            for (negated, base) in [(false, 0), (true, CLUSTER_SLOTS)] {
-                if let Some(&r) = index.get(features::cluster_key(c, negated)) {
-                    direct[base + usize::from(c)] = r;
-                }
-            }
-        }
-        for d in features::Dense::all() {
-            if let Some(&r) = index.get(d.key()) {
-                direct[2 * CLUSTER_SLOTS + d.id() as usize] = r;
-            }
-        }
         let mut present = vec![0u64; (1 << PRESENCE_BITS) / 64];
         for (k, _) in index.iter() {
             let b = presence_bucket(k);
             present[b / 64] |= 1 << (b % 64);
         }
-        Joint { index, weights, scale, stride, direct, present }
+        Joint { index, weights, scale, stride, present }
     }
 
-    /// The row of a feature, if either model knows it.
+    /// The row of a feature, if either model knows it. One path for every kind of feature: a
+    /// branch on the kind costs more in mispredictions than the probe it would save.
     #[inline]
     fn row_of(&self, f: &features::Feature) -> Option<u32> {
-        let slot = match f.kind {
-            features::FeatureKind::Cluster(c) if usize::from(c) < CLUSTER_SLOTS => usize::from(c),
-            features::FeatureKind::NegatedCluster(c) if usize::from(c) < CLUSTER_SLOTS => {
-                CLUSTER_SLOTS + usize::from(c)
-            }
-            features::FeatureKind::Dense(d) => 2 * CLUSTER_SLOTS + d.id() as usize,
-            _ => {
-                let b = presence_bucket(f.key);
-                if self.present.get(b / 64).is_none_or(|w| w & (1 << (b % 64)) == 0) {
-                    return None;
-                }
-                return self.index.get(f.key).copied();
-            }
-        };
-        self.direct.get(slot).copied().filter(|&r| r != NO_ROW)
+        let b = presence_bucket(f.key);
+        if self.present.get(b / 64).is_none_or(|w| w & (1 << (b % 64)) == 0) {
+            return None;
+        }
+        self.index.get(f.key).copied()
     }
 }
 
