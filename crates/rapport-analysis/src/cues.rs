@@ -4,7 +4,7 @@
 //! and a request for an update).
 
 use crate::hash;
-use crate::table::KeyTable;
+use crate::table::{KeyTable, Presence};
 use crate::tokenizer::Token;
 
 /// Longest cue phrase, in words.
@@ -19,6 +19,9 @@ pub struct CueTable {
     cues: KeyTable<([Cue; 2], bool)>,
     /// Category → the file (group) that defined it; each group is matched as if scanned alone.
     group: Vec<u8>,
+    /// The words that start a cue: most words of a message start none, and this 512-byte set says
+    /// so without a probe into the table.
+    first_words: Presence,
 }
 
 /// At most this many files (groups) in one table.
@@ -32,7 +35,11 @@ impl CueTable {
 
     /// Parses several `(text, file name)` files into one table.
     pub fn parse_files(files: &[(&str, &str)], categories: &[&str]) -> (CueTable, Vec<String>) {
-        let mut t = CueTable { cues: KeyTable::new(([None, None], false)), group: vec![0; categories.len()] };
+        let mut t = CueTable {
+            cues: KeyTable::new(([None, None], false)),
+            group: vec![0; categories.len()],
+            first_words: Presence::new(12),
+        };
         let mut errors = Vec::new();
         for (g, (src, file)) in files.iter().take(MAX_GROUPS).enumerate() {
             t.add(src, file, g as u8, categories, &mut errors);
@@ -72,6 +79,7 @@ impl CueTable {
                 continue;
             }
             let mut key = hash::word(words[0]);
+            t.first_words.insert(key);
             for w in &words[1..] {
                 t.cues.get_or_insert(key, ([None, None], false)).1 = true;
                 key = hash::phrase_step(key, hash::word(w));
@@ -90,7 +98,7 @@ impl CueTable {
         // Where each group may match next (after its last match).
         let mut next = [0usize; MAX_GROUPS];
         for (i, t) in tokens.iter().enumerate() {
-            if !t.is_word() || next.iter().all(|&n| i < n) {
+            if !t.is_word() || !self.first_words.may_contain(t.hash) || next.iter().all(|&n| i < n) {
                 continue;
             }
             let mut best: [Option<(usize, u8, f32)>; MAX_GROUPS] = [None; MAX_GROUPS];

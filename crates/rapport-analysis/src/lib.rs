@@ -49,7 +49,7 @@ pub use model::{LinearModel, ModelError};
 
 use cues::CueTable;
 use lexicon::Lexicon;
-use table::KeyTable;
+use table::{KeyTable, Presence};
 use tokenizer::Tokenizer;
 
 const SENTIMENT_MODEL: &str = include_str!("../data/sentiment.model.tsv");
@@ -91,19 +91,10 @@ struct Joint {
     weights: Vec<i16>,
     scale: f32,
     stride: usize,
-    /// One bit per [`PRESENCE_BITS`] bucket of keys: set when some feature of the models falls in
-    /// it. About a fifth of the features a message has (mostly bigrams) are in neither model; this
-    /// small, always-cached bit table answers most of them without touching the large index.
-    present: Vec<u64>,
-}
-
-/// Size of [`Joint::present`] in bits (16 KiB: ~14 % of absent keys still reach the index).
-const PRESENCE_BITS: u32 = 17;
-
-/// The presence bucket of a key: bits the index's slot and fingerprint do not lean on first.
-#[inline]
-fn presence_bucket(key: u64) -> usize {
-    ((key >> 40) & ((1 << PRESENCE_BITS) - 1)) as usize
+    /// The keys of the index. About a fifth of the features a message has (mostly bigrams) are in
+    /// neither model; this 16 KiB set (2^17 buckets: ~14 % of absent keys still reach the index)
+    /// answers most of them without touching the large index.
+    present: Presence,
 }
 
 /// Widths a joint row is padded to: the built-in models need 3 + 9 = 12; a custom reason model
@@ -139,10 +130,9 @@ impl Joint {
         let largest = wide.iter().fold(0f32, |m, w| m.max(w.abs()));
         let scale = if largest <= f32::from(i16::MAX) * FILE_STEP { FILE_STEP } else { largest / f32::from(i16::MAX) };
         let weights: Vec<i16> = wide.iter().map(|w| (w / scale).round() as i16).collect();
-        let mut present = vec![0u64; (1 << PRESENCE_BITS) / 64];
+        let mut present = Presence::new(17);
         for (k, _) in index.iter() {
-            let b = presence_bucket(k);
-            present[b / 64] |= 1 << (b % 64);
+            present.insert(k);
         }
         Joint { index, weights, scale, stride, present }
     }
@@ -151,8 +141,7 @@ impl Joint {
     /// branch on the kind costs more in mispredictions than the probe it would save.
     #[inline]
     fn row_of(&self, f: &features::Feature) -> Option<u32> {
-        let b = presence_bucket(f.key);
-        if self.present.get(b / 64).is_none_or(|w| w & (1 << (b % 64)) == 0) {
+        if !self.present.may_contain(f.key) {
             return None;
         }
         self.index.get(f.key).copied()

@@ -101,9 +101,57 @@ impl<V: Copy> KeyTable<V> {
     }
 }
 
+/// A set of keys that may answer "maybe" for a key it lacks but never "no" for one it holds: one bit
+/// per bucket of the key's top bits. Small enough to stay in cache, it spares a probe into a large
+/// table for most keys that table lacks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Presence {
+    words: Vec<u64>,
+    shift: u32,
+}
+
+impl Presence {
+    /// A set of `2^bits` buckets (`bits` from 6 to 32).
+    pub fn new(bits: u32) -> Self {
+        let bits = bits.clamp(6, 32);
+        Presence { words: vec![0; 1 << (bits - 6)], shift: 64 - bits }
+    }
+
+    #[inline]
+    fn bucket(&self, key: u64) -> usize {
+        (key >> self.shift) as usize
+    }
+
+    pub fn insert(&mut self, key: u64) {
+        let b = self.bucket(key);
+        if let Some(w) = self.words.get_mut(b / 64) {
+            *w |= 1 << (b % 64);
+        }
+    }
+
+    /// False only when `key` was never inserted.
+    #[inline]
+    pub fn may_contain(&self, key: u64) -> bool {
+        let b = self.bucket(key);
+        self.words.get(b / 64).is_some_and(|w| w & (1 << (b % 64)) != 0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::KeyTable;
+    use super::{KeyTable, Presence};
+
+    #[test]
+    fn presence_never_denies_an_inserted_key() {
+        let mut p = Presence::new(12);
+        let keys: Vec<u64> = (0..500u64).map(|k| crate::hash::finish(k + 1)).collect();
+        for &k in &keys {
+            p.insert(k);
+        }
+        assert!(keys.iter().all(|&k| p.may_contain(k)));
+        let absent = (1000..3000u64).filter(|&k| !p.may_contain(crate::hash::finish(k))).count();
+        assert!(absent > 1500, "most absent keys are told apart: {absent} of 2000");
+    }
 
     #[test]
     fn inserts_finds_replaces_and_grows() {
