@@ -5,7 +5,7 @@
 //! order become [`Turn`]s through [`Turns`], and the engine's [`ConversationReport`] comes out.
 
 use rapport_analysis::conversation::{ConversationConfig, ConversationReport, Side, Turn, analyze_conversation};
-use rapport_analysis::reply::{ReplyContext, acknowledgement};
+use rapport_analysis::reply::{ReplyContext, acknowledges_or_empathises};
 use rapport_domain::{Direction, Message};
 
 /// Builds the turns of a conversation, remembering the last customer message so each agent reply is
@@ -44,13 +44,12 @@ impl<'a> Turns<'a> {
             customer_text: self.last_customer_text,
         };
         // Only these two checks matter here; the fast path decides them as the full report would.
-        let ack = acknowledgement(text, &ctx);
         self.turns.push(Turn {
             side: Side::Agent,
             at_ms,
             score: 0.0,
             is_question: false,
-            agent_acknowledges: ack.acknowledges_problem || ack.expresses_empathy,
+            agent_acknowledges: acknowledges_or_empathises(text, &ctx),
         });
     }
 

@@ -195,13 +195,24 @@ pub fn check_reply(text: &str, ctx: &ReplyContext<'_>) -> ReplyReport {
 /// these two checks are matched and nothing is allocated once this thread's
 /// buffers have grown. This is what a conversation's mood asks of every reply.
 pub fn acknowledgement(text: &str, ctx: &ReplyContext<'_>) -> Acknowledgement {
+    with_scratch(|s| checker().acknowledgement_with(text, ctx, s))
+}
+
+/// `acknowledges_problem || expresses_empathy` of [`acknowledgement`], cheaper: the
+/// customer's words are only compared when the cues alone do not decide it.
+pub fn acknowledges_or_empathises(text: &str, ctx: &ReplyContext<'_>) -> bool {
+    with_scratch(|s| checker().acknowledges_or_empathises_with(text, ctx, s))
+}
+
+/// Runs `f` with this thread's reply buffers.
+fn with_scratch<T>(f: impl FnOnce(&mut ReplyScratch) -> T) -> T {
     thread_local! {
         static SCRATCH: RefCell<ReplyScratch> = RefCell::new(ReplyScratch::default());
     }
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut scratch) => checker().acknowledgement_with(text, ctx, &mut scratch),
+        Ok(mut scratch) => f(&mut scratch),
         // Only reachable by re-entry, which nothing does; fresh buffers keep it correct.
-        Err(_) => checker().acknowledgement_with(text, ctx, &mut ReplyScratch::default()),
+        Err(_) => f(&mut ReplyScratch::default()),
     })
 }
 
@@ -233,25 +244,40 @@ impl ReplyChecker {
 
     /// [`acknowledgement`] with this checker's cues and the caller's buffers.
     pub fn acknowledgement_with(&self, text: &str, ctx: &ReplyContext<'_>, s: &mut ReplyScratch) -> Acknowledgement {
+        let (ack, empathy) = self.ack_and_empathy_weights(text, s);
+        Acknowledgement {
+            acknowledges_problem: ack_passes(ack, self.echoes(ctx, s)),
+            expresses_empathy: empathy >= PASS_AT - 1e-9,
+        }
+    }
+
+    /// Whether the reply acknowledges the problem or expresses empathy (either of
+    /// [`acknowledgement`]'s two): the customer's words are only compared when the
+    /// cues alone do not decide it.
+    pub fn acknowledges_or_empathises_with(&self, text: &str, ctx: &ReplyContext<'_>, s: &mut ReplyScratch) -> bool {
+        let (ack, empathy) = self.ack_and_empathy_weights(text, s);
+        // Echoes only add to `ack`, so a cue weight that passes alone passes with them.
+        empathy >= PASS_AT - 1e-9 || ack >= PASS_AT - 1e-9 || ack_passes(ack, self.echoes(ctx, s))
+    }
+
+    /// Cue weights of `acknowledges_problem` and `expresses_empathy` in `text`
+    /// (read into `s.reply`), summed in the order the full report sums them, so
+    /// verdicts agree to the last bit.
+    fn ack_and_empathy_weights(&self, text: &str, s: &mut ReplyScratch) -> (f64, f64) {
         s.reply.read(text);
         let mask = Target::Acknowledges.bit() | Target::Empathy.bit();
         self.cues.hits_into(&s.reply, mask, &mut s.hits);
-        let echoes = match ctx.customer_text {
-            Some(c) => {
-                s.customer.read(c);
-                let mut n = 0usize;
-                each_echo(&s.customer, &s.reply, &mut s.theirs, &mut s.matched, |_| n += 1);
-                n
-            }
-            None => 0,
-        };
-        // Summed in the same order as `positive` does, so the verdict is the same to the last bit.
         let weight = |t: Target| self.counted(t, &s.hits.kept).map(|h| self.cues.cues[h.cue].weight).sum::<f64>();
-        let echo_sum: f64 = (0..echoes).map(|_| ECHO_WEIGHT).sum();
-        Acknowledgement {
-            acknowledges_problem: weight(Target::Acknowledges) + echo_sum >= PASS_AT - 1e-9,
-            expresses_empathy: weight(Target::Empathy) >= PASS_AT - 1e-9,
-        }
+        (weight(Target::Acknowledges), weight(Target::Empathy))
+    }
+
+    /// How many distinct content words of the customer's text the reply in `s.reply` repeats.
+    fn echoes(&self, ctx: &ReplyContext<'_>, s: &mut ReplyScratch) -> usize {
+        let Some(c) = ctx.customer_text else { return 0 };
+        s.customer.read(c);
+        let mut n = 0usize;
+        each_echo(&s.customer, &s.reply, &mut s.theirs, &mut s.matched, |_| n += 1);
+        n
     }
 
     /// Counted and negated cue hits in `text`, in text order.
@@ -376,6 +402,12 @@ impl ReplyChecker {
     }
 }
 
+/// `acknowledges_problem` from its cue weight and the number of echoed words.
+fn ack_passes(cue_weight: f64, echoes: usize) -> bool {
+    let echo_sum: f64 = (0..echoes).map(|_| ECHO_WEIGHT).sum();
+    cue_weight + echo_sum >= PASS_AT - 1e-9
+}
+
 fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
@@ -398,82 +430,83 @@ fn score_of(checks: &[ReplyCheck]) -> f64 {
 
 /// Function words and support boilerplate that do not show the reply is
 /// about the customer's problem.
-const ECHO_STOP: &[&str] = &[
-    "about",
-    "after",
-    "again",
-    "also",
-    "been",
-    "before",
-    "being",
-    "could",
-    "does",
-    "doing",
-    "from",
-    "have",
-    "having",
-    "hello",
-    "here",
-    "into",
-    "just",
-    "know",
-    "like",
-    "make",
-    "more",
-    "much",
-    "need",
-    "please",
-    "really",
-    "same",
-    "should",
-    "some",
-    "still",
-    "than",
-    "thank",
-    "thanks",
-    "that",
-    "their",
-    "them",
-    "then",
-    "there",
-    "these",
-    "they",
-    "thing",
-    "this",
-    "those",
-    "very",
-    "want",
-    "were",
-    "what",
-    "when",
-    "where",
-    "which",
-    "while",
-    "will",
-    "with",
-    "would",
-    "your",
-    "yours",
-    "help",
-    "there",
-    "today",
-    "time",
-    "only",
-    "even",
-    "back",
-    "over",
-    "because",
-    "since",
-    "going",
-    "getting",
-    "again",
-    "anyone",
-    "someone",
-    "something",
-    "anything",
-    "nothing",
-    "everything",
-];
+fn is_echo_stop(w: &str) -> bool {
+    matches!(
+        w,
+        "about"
+            | "after"
+            | "again"
+            | "also"
+            | "been"
+            | "before"
+            | "being"
+            | "could"
+            | "does"
+            | "doing"
+            | "from"
+            | "have"
+            | "having"
+            | "hello"
+            | "here"
+            | "into"
+            | "just"
+            | "know"
+            | "like"
+            | "make"
+            | "more"
+            | "much"
+            | "need"
+            | "please"
+            | "really"
+            | "same"
+            | "should"
+            | "some"
+            | "still"
+            | "than"
+            | "thank"
+            | "thanks"
+            | "that"
+            | "their"
+            | "them"
+            | "then"
+            | "there"
+            | "these"
+            | "they"
+            | "thing"
+            | "this"
+            | "those"
+            | "very"
+            | "want"
+            | "were"
+            | "what"
+            | "when"
+            | "where"
+            | "which"
+            | "while"
+            | "will"
+            | "with"
+            | "would"
+            | "your"
+            | "yours"
+            | "help"
+            | "today"
+            | "time"
+            | "only"
+            | "even"
+            | "back"
+            | "over"
+            | "because"
+            | "since"
+            | "going"
+            | "getting"
+            | "anyone"
+            | "someone"
+            | "something"
+            | "anything"
+            | "nothing"
+            | "everything"
+    )
+}
 
 /// First occurrence in the reply of each distinct content word of the customer's text.
 fn echoed_words(customer: &str, toks: &Tokens) -> Vec<(usize, usize)> {
@@ -486,7 +519,8 @@ fn echoed_words(customer: &str, toks: &Tokens) -> Vec<(usize, usize)> {
 
 /// A word that shows the reply is about the customer's problem when repeated.
 fn is_content(w: &str) -> bool {
-    w.chars().count() >= 4 && w.chars().all(char::is_alphabetic) && !ECHO_STOP.contains(&w)
+    // At least as many bytes as chars: the byte length rules most words out at once.
+    w.len() >= 4 && w.chars().count() >= 4 && w.chars().all(char::is_alphabetic) && !is_echo_stop(w)
 }
 
 /// Calls `found(i)` for each reply token `i` that is the first occurrence of a
@@ -605,11 +639,7 @@ fn canned_check(
     check
 }
 
-fn readable_check(
-    words: &[text::Word],
-    r: &Readability,
-    span: &dyn Fn(usize, usize, String) -> Span,
-) -> ReplyCheck {
+fn readable_check(words: &[text::Word], r: &Readability, span: &dyn Fn(usize, usize, String) -> Span) -> ReplyCheck {
     let passed = r.words < 8 || r.flesch_reading_ease >= READABLE_MIN_EASE;
     let mut check = ReplyCheck { name: "readable", passed, applicable: true, evidence: Vec::new() };
     if !passed {
@@ -682,7 +712,13 @@ mod tests {
                             let alts: Vec<&str> = item.split('|').collect();
                             let w = alts[next(alts.len())];
                             let w = match w {
-                                "^" | "..." => if next(2) == 0 { "" } else { extra[next(extra.len())] },
+                                "^" | "..." => {
+                                    if next(2) == 0 {
+                                        ""
+                                    } else {
+                                        extra[next(extra.len())]
+                                    }
+                                }
                                 "<num>" => "24",
                                 "<day>" => "Monday",
                                 "<time>" => "3pm",
@@ -697,13 +733,19 @@ mod tests {
                 }
                 text.push_str(seps[next(seps.len())]);
             }
-            let ctx = ReplyContext { customer_name: None, customer_negative: next(2) == 0, customer_text: customers[next(3)] };
+            let ctx = ReplyContext {
+                customer_name: None,
+                customer_negative: next(2) == 0,
+                customer_text: customers[next(3)],
+            };
             let full = checker.check(&text, &ctx);
             let passed = |name: &str| full.check(name).is_some_and(|c| c.passed);
             let fast = checker.acknowledgement_with(&text, &ctx, &mut scratch);
             assert_eq!(fast.acknowledges_problem, passed("acknowledges_problem"), "{text:?} {ctx:?}");
             assert_eq!(fast.expresses_empathy, passed("expresses_empathy"), "{text:?} {ctx:?}");
             assert_eq!(acknowledgement(&text, &ctx), fast);
+            let either = fast.acknowledges_problem || fast.expresses_empathy;
+            assert_eq!(checker.acknowledges_or_empathises_with(&text, &ctx, &mut scratch), either, "{text:?}");
             acks += usize::from(fast.acknowledges_problem);
             empathies += usize::from(fast.expresses_empathy);
         }

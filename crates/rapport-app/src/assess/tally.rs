@@ -9,8 +9,8 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use super::{
-    AssessOptions, BusinessFirstResponse, Consistency, ConversationFacts, Day, FirstResponse, GroupMedian,
-    HourOfWeek, MIN_GROUP, Mood, Report, SIGNIFICANCE, Stats, Unanswered, quantile,
+    AssessOptions, BusinessFirstResponse, Consistency, ConversationFacts, Day, FirstResponse, GroupMedian, HourOfWeek,
+    MIN_GROUP, Mood, Report, SIGNIFICANCE, Stats, Unanswered, quantile,
 };
 
 /// The dimensions first responses are grouped by, in [`Row::groups`] order.
@@ -278,11 +278,8 @@ impl Tally {
             day.1.extend(r.first);
             day.2.extend(r.rating);
         }
-        let by_date: BTreeMap<&str, (usize, Vec<i64>, Vec<f64>)> = days
-            .into_iter()
-            .enumerate()
-            .filter_map(|(id, d)| Some((self.days.name(id as u32)?, d)))
-            .collect();
+        let by_date: BTreeMap<&str, (usize, Vec<i64>, Vec<f64>)> =
+            days.into_iter().enumerate().filter_map(|(id, d)| Some((self.days.name(id as u32)?, d))).collect();
         by_date
             .into_iter()
             .map(|(date, (conversations, firsts, ratings))| Day {

@@ -249,9 +249,8 @@ impl<R: Read> Records<R> {
             "False" | "false" | "0" => false,
             other => return Err(format!("inbound is {other:?}, expected True or False")),
         };
-        let at = parse_twitter_time(self.get(3)).ok_or_else(|| {
-            format!("created_at {:?} is not like \"Tue Oct 31 22:10:47 +0000 2017\"", self.get(3))
-        })?;
+        let at = parse_twitter_time(self.get(3))
+            .ok_or_else(|| format!("created_at {:?} is not like \"Tue Oct 31 22:10:47 +0000 2017\"", self.get(3)))?;
         Ok((inbound, at))
     }
 }
