@@ -806,3 +806,23 @@ mod fast_path_tests {
         assert_eq!(ascii_word_token(text.as_bytes(), 7, 10), Some(word_token(TokenKind::Word, "abc", 7, 10)));
     }
 }
+
+#[cfg(test)]
+mod fast_path_properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Whatever path made a word token, it is the token the general path makes of the same span.
+        #[test]
+        fn every_word_token_is_the_general_paths(text in "[A-Za-z0-9' ,.!é’]{0,48}") {
+            for t in Tokenizer::new([":)", "XD", "T_T"]).tokenize(&text) {
+                if t.kind == TokenKind::Word {
+                    prop_assert_eq!(t, word_token(TokenKind::Word, &text[t.start..t.end], t.start, t.end), "{:?}", text);
+                }
+            }
+        }
+    }
+}
