@@ -5,6 +5,13 @@ mod config;
 
 use clap::Parser;
 
+/// jemalloc instead of the system allocator: `rapport assess` allocates a tweet's strings on the
+/// reader thread and frees them on the analysis threads, a pattern that costs glibc's malloc its arena
+/// locks and consolidations. Measured on 1M generated messages: glibc 5.5 s, mimalloc 4.2 s,
+/// jemalloc 3.2 s, outputs identical.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> std::process::ExitCode {
     let args = cli::Cli::parse();
     cli::init_logging();
