@@ -36,7 +36,7 @@ pub fn bytes(s: &[u8]) -> u64 {
 }
 
 /// The starting state of a word hash.
-const WORD_SEED: u64 = 0xcbf2_9ce4_8422_2325;
+pub const WORD_SEED: u64 = 0xcbf2_9ce4_8422_2325;
 
 /// Incremental hash of a word's normalised characters.
 ///
@@ -76,11 +76,6 @@ impl WordHasher {
     #[inline]
     pub fn finish(&self) -> u64 {
         finish_word(mix(self.h, self.acc), self.bytes as usize)
-    }
-
-    /// The running state before any byte: the start of a hash computed group by group.
-    pub fn state(&self) -> u64 {
-        self.h
     }
 
     /// Number of chars pushed.
@@ -130,6 +125,12 @@ pub fn ascii_word(bytes: &[u8], at: usize, len: usize) -> u64 {
     let rest = len - k;
     let last = if rest == 0 { 0 } else { ascii_lower(load_le(bytes, at + k, rest), rest) };
     finish_word(mix(h, last), len)
+}
+
+/// [`word`] of a word of fewer than eight bytes, lower-cased in one group (zero above them).
+#[inline]
+pub fn group_word(group: u64, len: usize) -> u64 {
+    finish_word(mix(WORD_SEED, group), len)
 }
 
 /// The end of a word hash: the state after its last group (a zero group when the byte count is a

@@ -519,13 +519,9 @@ fn short_ascii_word(bytes: &[u8], start: usize) -> Option<Token> {
     if same_as_next & (same_as_next >> 8) & letters != 0 {
         return None;
     }
-    let hash = hash::finish_word(hash::mix(hash::WordHasher::default().state(), lc), n);
+    let hash = hash::group_word(lc, n);
     let cut = hash::ascii_suffix_len(lc, n);
-    let stem = if cut == 0 {
-        hash
-    } else {
-        hash::finish_word(hash::mix(hash::WordHasher::default().state(), lc & ((1u64 << (8 * (n - cut))) - 1)), n - cut)
-    };
+    let stem = if cut == 0 { hash } else { hash::group_word(lc & ((1u64 << (8 * (n - cut))) - 1), n - cut) };
     let any_lower = letters & (x << 2) != 0;
     Some(Token {
         kind: TokenKind::Word,
@@ -537,7 +533,7 @@ fn short_ascii_word(bytes: &[u8], start: usize) -> Option<Token> {
         caps: letters & letters.wrapping_sub(1) != 0 && !any_lower,
         has_lower: any_lower,
         elongated: false,
-        nt: n >= 3 && (lc >> (8 * (n - 3))) & 0xff_ffff == u64::from_le_bytes([b'n', b'\'', b't', 0, 0, 0, 0, 0]),
+        nt: ends_in_nt(lc, n),
         number: letters == 0 && apostrophes & valid & HIGH == 0,
         bangs: 0,
         questions: 0,
@@ -545,15 +541,19 @@ fn short_ascii_word(bytes: &[u8], start: usize) -> Option<Token> {
 }
 
 /// [`word_token`] for the word `bytes[start..end]` of ASCII letters, digits and apostrophes, a
-/// machine word at a time, pushed onto `out`. Returns false (and pushes nothing) for an elongated
-/// word (a run of three identical letters), which takes the general path.
+/// machine word at a time, pushed onto `out` (the words [`short_ascii_word`] leaves: eight bytes or
+/// more). Returns false (and pushes nothing) for an elongated word (a run of three identical
+/// letters), which takes the general path.
 #[inline]
 fn push_ascii_word(out: &mut Vec<Token>, bytes: &[u8], start: usize, end: usize) -> bool {
+    if elongated_ascii(&bytes[start..end]) {
+        return false;
+    }
     let n = end - start;
     // Letters seen (0, 1, or 2 meaning "two or more"), and whether any was lower case.
     let (mut letters_seen, mut any_lower, mut any_apostrophe) = (0u32, false, false);
-    let mut h = hash::WordHasher::default().state();
-    let (mut tail, mut last_group) = (0u64, 0u64);
+    let mut h = hash::WORD_SEED;
+    let mut last_group = 0u64;
     let mut k = 0;
     while k < n {
         let m = (n - k).min(8);
@@ -566,32 +566,18 @@ fn push_ascii_word(out: &mut Vec<Token>, bytes: &[u8], start: usize, end: usize)
         any_lower |= letters & (raw << 2) != 0;
         any_apostrophe |= zero_bytes(raw ^ (u64::from(b'\'') * ONES)) & (HIGH >> (8 * (8 - m))) != 0;
         let lc = hash::ascii_lower(raw, m);
-        tail = lc;
         if m == 8 {
             h = hash::mix(h, lc);
         } else {
             last_group = lc;
         }
-        // Three equal letters in a row: compare each byte with the next two (within this group; a
-        // run that crosses a group boundary is checked byte by byte below).
-        let same_next = zero_bytes(lc ^ (lc >> 8));
-        let triples = same_next & (same_next >> 8) & letters;
-        let starts = if m >= 3 { (1u64 << (8 * (m - 2))) - 1 } else { 0 };
-        if triples & starts != 0 {
-            return false;
-        }
         k += 8;
     }
-    if n > 8 {
-        if elongated_ascii(&bytes[start..end]) {
-            return false;
-        }
-        // The last eight bytes, for the stemmer and the `n't` ending.
-        tail = hash::ascii_lower(hash::load_le(bytes, end - 8, 8), 8);
-    }
     let hash = hash::finish_word(hash::mix(h, last_group), n);
-    let used = n.min(8);
-    let nt = n >= 3 && (tail >> (8 * (used - 3))) & 0xff_ffff == u64::from_le_bytes([b'n', b'\'', b't', 0, 0, 0, 0, 0]);
+    // The last (up to) eight bytes, for the stemmer and the `n't` ending.
+    let tail_len = n.min(8);
+    let tail = hash::ascii_lower(hash::load_le(bytes, end - tail_len, tail_len), tail_len);
+    let nt = ends_in_nt(tail, n);
     let cut = hash::ascii_suffix_len(tail, n);
     let stem = if cut == 0 { hash } else { hash::ascii_word(bytes, start, n - cut) };
     out.push(Token {
@@ -610,6 +596,12 @@ fn push_ascii_word(out: &mut Vec<Token>, bytes: &[u8], start: usize, end: usize)
         questions: 0,
     });
     true
+}
+
+/// Whether a lower-case ASCII word of `len` bytes whose last `min(len, 8)` bytes are `tail` ends in `n't`.
+#[inline]
+fn ends_in_nt(tail: u64, len: usize) -> bool {
+    len >= 3 && (tail >> (8 * (len.min(8) - 3))) & 0xff_ffff == u64::from_le_bytes([b'n', b'\'', b't', 0, 0, 0, 0, 0])
 }
 
 /// Whether a plain ASCII word has a run of three identical letters (any case).
