@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 use rapport_channels::importers::{
     self, Field, Format, ImportError, ImportedMessage, Mapping, Side, freshdesk, generic, parse_role, parse_timestamp,
-    sniff, twcs, zendesk,
+    sniff, zendesk,
 };
 
 fn fixture(name: &str) -> PathBuf {
@@ -181,14 +181,23 @@ fn generic_json_array_numbers_bad_elements_by_index() {
 }
 
 #[test]
-fn generic_json_syntax_error_keeps_what_was_read_and_a_top_level_object_is_refused() {
-    let text = "[\n{\"c\": 1, \"t\": 0, \"r\": \"agent\", \"x\": \"a\"},\n{\"c\": 1, \"t\": 1,, \"r\": \"agent\"}\n]";
+fn generic_json_syntax_errors_and_a_top_level_object_is_refused() {
+    // An element that is not JSON is one bad row, at its line; the elements after it are read.
+    let text = "[\n{\"c\": 1, \"t\": 0, \"r\": \"agent\", \"x\": \"a\"},\n{\"c\": 1, \"t\": 1,, \"r\": \"agent\"},\n\
+                {\"c\": 2, \"t\": 2, \"r\": \"agent\", \"x\": \"b\"}\n]";
     let mapping = Mapping::parse(["conversation=c", "timestamp=t", "role=r", "text=x"]).unwrap();
     let import = generic::read_json_from(text.as_bytes(), "broken.json", &mapping).unwrap();
-    assert_eq!(import.messages.len(), 1);
+    assert_eq!(import.messages.len(), 2);
     assert_eq!(import.messages[0].at, ts("1970-01-01T00:00:00Z"));
+    assert_eq!(import.messages[1].conversation, "2");
     assert_eq!(lines(&import.errors), [3]);
-    assert!(import.errors[0].message.contains("the rest of the file was not read"));
+    assert!(import.errors[0].message.contains("array element 2 is not JSON"), "{}", import.errors[0]);
+    // A broken array (here a string never closed) stops the reading where it broke.
+    let text = "[\n{\"c\": 1, \"t\": 0, \"r\": \"agent\", \"x\": \"a\"},\n{\"c\": 1, \"x\": \"open\n]";
+    let import = generic::read_json_from(text.as_bytes(), "broken.json", &mapping).unwrap();
+    assert_eq!(import.messages.len(), 1);
+    assert_eq!(lines(&import.errors), [4]);
+    assert!(import.errors[0].message.contains("the rest of the file was not read"), "{}", import.errors[0]);
 
     let err = generic::read_json_from("{\"c\": 1}".as_bytes(), "obj.json", &mapping).unwrap_err();
     assert!(err.to_string().contains("not a JSON array"), "{err}");
@@ -322,17 +331,35 @@ fn sniff_recognises_each_fixture() {
 }
 
 #[test]
-fn read_dispatches_by_format() {
-    let twcs = importers::read(&fixture("twcs.csv"), Format::Twcs, None).unwrap();
-    assert_eq!(twcs.messages.len(), 3);
-    assert_eq!(twcs.messages[0].account.as_deref(), Some("sprintcare"));
-    let _: &twcs::Import = &twcs;
-    let csv = importers::read(&fixture("generic.csv"), Format::Csv, Some(&csv_mapping())).unwrap();
-    assert_eq!(csv.messages.len(), 4);
-    let err = importers::read(&fixture("generic.csv"), Format::Csv, None).unwrap_err();
+fn stream_dispatches_by_format() {
+    let messages = |s: importers::ConversationStream| -> Vec<ImportedMessage> {
+        let mut convs: Vec<importers::Conversation> = s.collect::<Result<_, _>>().unwrap();
+        convs.sort_by_key(|c| c.seq);
+        convs.into_iter().flat_map(|c| c.messages).collect()
+    };
+    let twcs = importers::stream(&fixture("twcs.csv"), Format::Twcs, None, false).unwrap();
+    assert_eq!(twcs.counts(), Some((3, 1)));
+    let twcs = messages(twcs);
+    assert_eq!(twcs.len(), 3);
+    assert_eq!(twcs[0].account.as_deref(), Some("sprintcare"));
+    let csv = importers::stream(&fixture("generic.csv"), Format::Csv, Some(&csv_mapping()), false).unwrap();
+    assert_eq!(csv.errors().len(), 2);
+    assert_eq!(messages(csv), generic::read_csv(&fixture("generic.csv"), &csv_mapping()).unwrap().messages);
+    let zendesk = importers::stream(&fixture("zendesk.jsonl"), Format::Zendesk, None, false).unwrap();
+    assert_eq!(zendesk.counts(), None, "read once: known at the end");
+    assert_eq!(messages(zendesk), zendesk::read(&fixture("zendesk.jsonl")).unwrap().messages);
+    let err = importers::stream(&fixture("generic.csv"), Format::Csv, None, false).err().unwrap();
     assert!(err.to_string().contains("needs a column mapping"), "{err}");
-    let err = importers::read(&fixture("missing.csv"), Format::Zendesk, None).unwrap_err();
+    let err = importers::stream(&fixture("missing.csv"), Format::Zendesk, None, false).err().unwrap();
     assert!(matches!(err, ImportError::Io { .. }));
+    // Strict: the first bad row is the error, when opening (read twice) or when reached (read once).
+    let err = importers::stream(&fixture("generic.csv"), Format::Csv, Some(&csv_mapping()), true).err().unwrap();
+    assert!(matches!(&err, ImportError::Row(e) if e.line == 7), "{err}");
+    let mut zendesk = importers::stream(&fixture("zendesk.jsonl"), Format::Zendesk, None, true).unwrap();
+    assert!(zendesk.next().unwrap().is_ok(), "the ticket on line 1 is fine");
+    let err = zendesk.next().unwrap().unwrap_err();
+    assert!(matches!(&err, ImportError::Row(e) if e.line == 2), "{err}");
+    assert!(zendesk.next().is_none(), "nothing after the error");
     assert_eq!("Zendesk".parse::<Format>().unwrap(), Format::Zendesk);
     assert!("xlsx".parse::<Format>().unwrap_err().to_string().contains("unknown format \"xlsx\""));
 }

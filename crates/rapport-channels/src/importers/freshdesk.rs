@@ -23,22 +23,34 @@
 //! is a [`RowError`] at its line; so is a conversation without `incoming` or `user_id`, or with an
 //! unreadable `created_at` (that conversation is skipped, the rest of the ticket kept).
 
+use std::fs::File;
+use std::io::Read;
 use std::path::Path;
 
 use serde_json::Value;
 
-use super::{
-    Import, ImportError, ImportedMessage, RowError, Side, id_text, open_and, parse_timestamp, read_ticket_lines,
-};
+use super::{Import, ImportError, ImportedMessage, Side, Tickets, id_text, open_file, parse_timestamp};
 
-/// Reads a Freshdesk tickets-with-conversations JSON-lines file.
+/// The tickets of a Freshdesk tickets-with-conversations JSON-lines file, one conversation per
+/// ticket, read as a stream.
+pub fn stream(path: &Path) -> Result<Tickets<File>, ImportError> {
+    let (input, file) = open_file(path)?;
+    stream_from(input, &file)
+}
+
+/// [`stream`] from any reader (`file` names it in errors).
+pub fn stream_from<R: Read>(input: R, file: &str) -> Result<Tickets<R>, ImportError> {
+    Tickets::new(input, file, read_ticket)
+}
+
+/// Reads a whole Freshdesk tickets-with-conversations JSON-lines file.
 pub fn read(path: &Path) -> Result<Import, ImportError> {
-    open_and(path, read_from)
+    stream(path)?.into_import()
 }
 
 /// Reads Freshdesk JSON lines from any reader (`file` names it in errors).
-pub fn read_from(input: impl std::io::Read, file: &str) -> Result<Import, ImportError> {
-    read_ticket_lines(input, file, |ticket, line, import| read_ticket(ticket, file, line, import))
+pub fn read_from(input: impl Read, file: &str) -> Result<Import, ImportError> {
+    stream_from(input, file)?.into_import()
 }
 
 /// The name of a ticket `source` code.
@@ -67,14 +79,7 @@ pub fn status_name(status: u64) -> String {
 
 const OUTBOUND_EMAIL: u64 = 10;
 
-fn read_ticket(ticket: &Value, file: &str, line: u64, import: &mut Import) {
-    let mut errors = Vec::new();
-    let mut bad = |message: String| errors.push(RowError { file: file.into(), line, message });
-    read_ticket_into(ticket, &mut bad, &mut import.messages);
-    import.errors.append(&mut errors);
-}
-
-fn read_ticket_into(ticket: &Value, bad: &mut impl FnMut(String), messages: &mut Vec<ImportedMessage>) {
+fn read_ticket(ticket: &Value, bad: &mut dyn FnMut(String), messages: &mut Vec<ImportedMessage>) {
     if !ticket.is_object() {
         return bad("not a JSON object (a Freshdesk ticket)".into());
     }

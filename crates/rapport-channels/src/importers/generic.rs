@@ -17,17 +17,27 @@
 //! mistake shows at once), and any other mapped column must occur in at least one object of the file
 //! (checked at the end). A row that cannot be read (bad timestamp, unknown role, empty conversation,
 //! not an object, malformed JSON) is a [`RowError`] with its 1-based line; for a JSON array the
-//! "line" is the 1-based index of the element in the array, except for a syntax error, which stops
-//! the reading and is reported at the line of the file where it was found.
+//! "line" is the 1-based index of the element in the array, except for an element that is not JSON,
+//! reported at its line in the file (the elements after it are still read), and a broken array (an
+//! unclosed string or bracket, text after the array), which stops the reading at the line where it
+//! was found.
+//!
+//! [`Stream`] reads a file as a stream of conversations (twice: see there); the `read…` functions
+//! read it whole, its messages in file order.
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
+use std::fs::File;
+use std::io::Read;
 use std::path::Path;
 
+use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
 use thiserror::Error;
 
-use super::{Import, ImportError, ImportedMessage, RowError, Side, parse_role, parse_timestamp};
+use super::{
+    Conversation, Import, ImportError, ImportedMessage, RowError, Side, json, open_file, parse_role, parse_timestamp,
+};
 
 /// A field of an [`ImportedMessage`] that a mapping can fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -250,107 +260,280 @@ fn message<'r>(mapping: &Mapping, get: impl Fn(Field) -> Option<Cow<'r, str>>) -
     })
 }
 
-fn open(path: &Path) -> Result<(std::fs::File, String), ImportError> {
-    let file = path.display().to_string();
-    match std::fs::File::open(path) {
-        Ok(f) => Ok((f, file)),
-        Err(source) => Err(ImportError::Io { file, source }),
-    }
+/// Which of the generic formats a file is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// CSV with a header row.
+    Csv,
+    /// One JSON object per line.
+    Ndjson,
+    /// One JSON array of objects.
+    Json,
 }
 
 /// Reads a CSV file with a header row.
 pub fn read_csv(path: &Path, mapping: &Mapping) -> Result<Import, ImportError> {
-    let (input, file) = open(path)?;
-    read_csv_from(input, &file, mapping)
+    read_file(path, Kind::Csv, mapping)
 }
 
 /// Reads NDJSON (one JSON object per line).
 pub fn read_ndjson(path: &Path, mapping: &Mapping) -> Result<Import, ImportError> {
-    let (input, file) = open(path)?;
-    read_ndjson_from(input, &file, mapping)
+    read_file(path, Kind::Ndjson, mapping)
 }
 
-/// Reads a JSON array of objects (streaming: one element at a time).
+/// Reads a JSON array of objects.
 pub fn read_json(path: &Path, mapping: &Mapping) -> Result<Import, ImportError> {
-    let (input, file) = open(path)?;
-    read_json_from(input, &file, mapping)
+    read_file(path, Kind::Json, mapping)
 }
 
 /// Reads CSV from any reader (`file` names it in errors).
-pub fn read_csv_from(input: impl std::io::Read, file: &str, mapping: &Mapping) -> Result<Import, ImportError> {
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(input);
-    let headers = match rdr.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            return Err(ImportError::Format { file: file.into(), message: format!("cannot read the header: {e}") });
-        }
-    };
-    let names: Vec<&str> = headers.iter().map(|h| h.trim_start_matches('\u{feff}').trim()).collect();
-    let problems = mapping.problems(&Field::ALL, |c| names.contains(&c));
-    if !problems.is_empty() {
-        return Err(problems_error(file, problems, &list(names.iter().copied())));
-    }
-    let mut index = [None; FIELDS];
-    for (field, column) in mapping.mapped() {
-        index[field.index()] = names.iter().position(|n| *n == column);
-    }
-
-    let mut import = Import::default();
-    let mut record = csv::StringRecord::new();
-    let mut last_line = 1u64;
-    loop {
-        match rdr.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(last_line + 1, |p| p.line());
-                last_line = line;
-                let io = matches!(e.kind(), csv::ErrorKind::Io(_));
-                import.errors.push(RowError { file: file.into(), line, message: e.to_string() });
-                if io {
-                    break;
-                }
-                continue;
-            }
-        }
-        let line = record.position().map_or(last_line + 1, |p| p.line());
-        last_line = line;
-        let row = &record;
-        match message(mapping, |f| index[f.index()].and_then(|i| row.get(i)).map(Cow::Borrowed)) {
-            Ok(m) => import.messages.push(m),
-            Err(message) => import.errors.push(RowError { file: file.into(), line, message }),
-        }
-    }
-    Ok(import)
+pub fn read_csv_from(input: impl Read, file: &str, mapping: &Mapping) -> Result<Import, ImportError> {
+    Rows::new(input, file, Kind::Csv, mapping)?.into_import()
 }
 
 /// Reads NDJSON from any reader (`file` names it in errors).
-pub fn read_ndjson_from(input: impl std::io::Read, file: &str, mapping: &Mapping) -> Result<Import, ImportError> {
-    let mut sink = JsonRows::new(file, mapping);
-    super::each_json_line(input, file, |line, value| match value {
-        Ok(value) => sink.row(line, value),
-        Err(e) => {
-            sink.import.errors.push(RowError { file: file.into(), line, message: format!("not JSON: {e}") });
-            Ok(())
-        }
-    })?;
-    sink.finish()
+pub fn read_ndjson_from(input: impl Read, file: &str, mapping: &Mapping) -> Result<Import, ImportError> {
+    Rows::new(input, file, Kind::Ndjson, mapping)?.into_import()
 }
 
 /// Reads a JSON array of objects from any reader (`file` names it in errors). The `line` of a
 /// [`RowError`] is the element's 1-based index in the array (a syntax error: its line in the file).
-pub fn read_json_from(input: impl std::io::Read, file: &str, mapping: &Mapping) -> Result<Import, ImportError> {
-    let mut sink = JsonRows::new(file, mapping);
-    let stopped = super::each_json_element(input, file, |index, value| sink.row(index, value))?;
-    sink.import.errors.extend(stopped);
-    sink.finish()
+pub fn read_json_from(input: impl Read, file: &str, mapping: &Mapping) -> Result<Import, ImportError> {
+    Rows::new(input, file, Kind::Json, mapping)?.into_import()
 }
 
-/// The state of reading JSON objects through a mapping.
-struct JsonRows<'a> {
-    file: &'a str,
-    mapping: &'a Mapping,
-    import: Import,
+fn read_file(path: &Path, kind: Kind, mapping: &Mapping) -> Result<Import, ImportError> {
+    let (input, file) = open_file(path)?;
+    Rows::new(input, &file, kind, mapping)?.into_import()
+}
+
+/// The conversations of a generic file, each handed out as soon as its last row has been read.
+///
+/// A conversation's rows may be anywhere in the file, so it is read twice: the first reading keeps,
+/// per conversation id, its number (in order of first appearance) and its number of rows, and every
+/// row that cannot be read; the second buffers the rows of each conversation until the last one has
+/// been read. So only the ids, and the rows of conversations still open, are held — a file whose
+/// conversations are written one after another is read in little more memory than one conversation.
+pub struct Stream {
+    rows: Rows<File>,
+    /// Each conversation id's number.
+    seqs: FxHashMap<String, usize>,
+    /// Each conversation's number of readable rows.
+    sizes: Vec<usize>,
+    messages: usize,
+    errors: Vec<RowError>,
+    /// Readable rows of the second reading so far.
+    read: usize,
+    /// The rows of conversations not yet complete, by number.
+    open: FxHashMap<usize, Vec<ImportedMessage>>,
+    peak_open: usize,
+    failed: bool,
+}
+
+impl Stream {
+    /// Reads `path` once to count each conversation's rows, and opens it again for the conversations.
+    /// A file that cannot be read at all, or whose columns do not fit the mapping, is an error here.
+    pub fn open(path: &Path, kind: Kind, mapping: &Mapping) -> Result<Stream, ImportError> {
+        let (input, file) = open_file(path)?;
+        let mut first = Rows::new(input, &file, kind, mapping)?;
+        let mut seqs: FxHashMap<String, usize> = FxHashMap::default();
+        let (mut sizes, mut errors, mut messages) = (Vec::new(), Vec::new(), 0);
+        while let Some(row) = first.next_row()? {
+            match row {
+                Ok(m) => {
+                    messages += 1;
+                    let next = sizes.len();
+                    let seq = *seqs.entry(m.conversation).or_insert(next);
+                    if seq == next {
+                        sizes.push(0);
+                    }
+                    sizes[seq] += 1;
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        let (input, _) = open_file(path)?;
+        let rows = Rows::new(input, &file, kind, mapping)?;
+        Ok(Stream {
+            rows,
+            seqs,
+            sizes,
+            messages,
+            errors,
+            read: 0,
+            open: FxHashMap::default(),
+            peak_open: 0,
+            failed: false,
+        })
+    }
+
+    /// The rows that could not be read (all of them: known after the first reading).
+    pub fn errors(&self) -> &[RowError] {
+        &self.errors
+    }
+
+    /// Messages (readable rows) in the file.
+    pub fn messages(&self) -> usize {
+        self.messages
+    }
+
+    /// Conversations in the file.
+    pub fn conversations(&self) -> usize {
+        self.sizes.len()
+    }
+
+    /// The most conversations held open (read in part) at once so far.
+    pub fn peak_open(&self) -> usize {
+        self.peak_open
+    }
+
+    fn advance(&mut self) -> Result<Option<Conversation>, ImportError> {
+        let changed = |rows: &Rows<File>| super::changed(&rows.file);
+        while let Some(row) = self.rows.next_row()? {
+            // Rows that cannot be read were counted by the first reading.
+            let Ok(m) = row else { continue };
+            self.read += 1;
+            let seq = match self.seqs.get(&m.conversation) {
+                Some(&seq) if self.read <= self.messages => seq,
+                _ => return Err(changed(&self.rows)),
+            };
+            let size = self.sizes.get(seq).copied().unwrap_or_default();
+            if size == 1 {
+                return Ok(Some(Conversation { seq, messages: vec![m] }));
+            }
+            let buffered = self.open.entry(seq).or_default();
+            buffered.push(m);
+            if buffered.len() < size {
+                self.peak_open = self.peak_open.max(self.open.len());
+                continue;
+            }
+            let messages = self.open.remove(&seq).unwrap_or_default();
+            return Ok(Some(Conversation { seq, messages }));
+        }
+        if self.open.is_empty() && self.read == self.messages { Ok(None) } else { Err(changed(&self.rows)) }
+    }
+}
+
+impl Iterator for Stream {
+    type Item = Result<Conversation, ImportError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        super::until_error(self, |s| &mut s.failed, Self::advance)
+    }
+}
+
+/// The rows of a generic file read one at a time through a mapping, each a message or a [`RowError`].
+struct Rows<R: Read> {
+    source: Source<R>,
+    file: String,
+    mapping: Mapping,
+}
+
+enum Source<R: Read> {
+    Csv(Box<CsvRows<R>>),
+    Json(json::Records<R>, JsonCheck),
+}
+
+struct CsvRows<R: Read> {
+    rdr: csv::Reader<R>,
+    /// Each field's column.
+    index: [Option<usize>; FIELDS],
+    record: csv::StringRecord,
+    last_line: u64,
+    done: bool,
+}
+
+impl<R: Read> Rows<R> {
+    /// Opens the rows; for CSV, reads the header and checks the mapping against it.
+    fn new(input: R, file: &str, kind: Kind, mapping: &Mapping) -> Result<Self, ImportError> {
+        let source = match kind {
+            Kind::Csv => Source::Csv(Box::new(CsvRows::new(input, file, mapping)?)),
+            Kind::Ndjson => Source::Json(json::Records::lines(input, file), JsonCheck::default()),
+            Kind::Json => Source::Json(json::Records::array(input, file), JsonCheck::default()),
+        };
+        Ok(Rows { source, file: file.into(), mapping: mapping.clone() })
+    }
+
+    /// The next row; `None` at the end (a mapped column no JSON object had is an error there).
+    fn next_row(&mut self) -> Result<Option<Result<ImportedMessage, RowError>>, ImportError> {
+        let bad = |line, message| RowError { file: self.file.clone(), line, message };
+        match &mut self.source {
+            Source::Csv(csv) => Ok(csv.next_row(&self.mapping).map(|row| row.map_err(|(line, m)| bad(line, m)))),
+            Source::Json(records, check) => match records.next() {
+                None => check.finish(&self.file, &self.mapping).map(|()| None),
+                Some(Err(e)) => Err(e),
+                Some(Ok(json::Record::Bad(e))) => Ok(Some(Err(e))),
+                Some(Ok(json::Record::Value(line, value))) => {
+                    let row = check.row(value, &self.file, &self.mapping)?;
+                    Ok(Some(row.map_err(|m| bad(line, m))))
+                }
+            },
+        }
+    }
+
+    /// Reads all the rows: messages in file order, and the rows that could not be read.
+    fn into_import(mut self) -> Result<Import, ImportError> {
+        let mut import = Import::default();
+        while let Some(row) = self.next_row()? {
+            match row {
+                Ok(m) => import.messages.push(m),
+                Err(e) => import.errors.push(e),
+            }
+        }
+        Ok(import)
+    }
+}
+
+impl<R: Read> CsvRows<R> {
+    fn new(input: R, file: &str, mapping: &Mapping) -> Result<Self, ImportError> {
+        let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+        let headers = match rdr.headers() {
+            Ok(h) => h.clone(),
+            Err(e) => {
+                return Err(ImportError::Format { file: file.into(), message: format!("cannot read the header: {e}") });
+            }
+        };
+        let names: Vec<&str> = headers.iter().map(|h| h.trim_start_matches('\u{feff}').trim()).collect();
+        let problems = mapping.problems(&Field::ALL, |c| names.contains(&c));
+        if !problems.is_empty() {
+            return Err(problems_error(file, problems, &list(names.iter().copied())));
+        }
+        let mut index = [None; FIELDS];
+        for (field, column) in mapping.mapped() {
+            index[field.index()] = names.iter().position(|n| *n == column);
+        }
+        Ok(CsvRows { rdr, index, record: csv::StringRecord::new(), last_line: 1, done: false })
+    }
+
+    /// The next row: a message, or its line and what is wrong with it. An I/O error is the last row.
+    fn next_row(&mut self, mapping: &Mapping) -> Option<Result<ImportedMessage, (u64, String)>> {
+        if self.done {
+            return None;
+        }
+        match self.rdr.read_record(&mut self.record) {
+            Ok(false) => {
+                self.done = true;
+                return None;
+            }
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(self.last_line + 1, |p| p.line());
+                self.last_line = line;
+                self.done = matches!(e.kind(), csv::ErrorKind::Io(_));
+                return Some(Err((line, e.to_string())));
+            }
+        }
+        let line = self.record.position().map_or(self.last_line + 1, |p| p.line());
+        self.last_line = line;
+        let (index, row) = (&self.index, &self.record);
+        Some(message(mapping, |f| index[f.index()].and_then(|i| row.get(i)).map(Cow::Borrowed)).map_err(|m| (line, m)))
+    }
+}
+
+/// What reading JSON objects through a mapping checks: the required fields' columns in the first
+/// object, and every mapped column in some object.
+#[derive(Default)]
+struct JsonCheck {
     /// Whether the first object has been checked for the required fields' columns.
     checked: bool,
     /// Which mapped columns occurred in some object.
@@ -361,23 +544,17 @@ struct JsonRows<'a> {
 
 const KEYS_LISTED: usize = 200;
 
-impl<'a> JsonRows<'a> {
-    fn new(file: &'a str, mapping: &'a Mapping) -> Self {
-        JsonRows {
-            file,
-            mapping,
-            import: Import::default(),
-            checked: false,
-            seen: [false; FIELDS],
-            keys: BTreeSet::new(),
-        }
-    }
-
-    fn row(&mut self, line: u64, value: Value) -> Result<(), ImportError> {
+impl JsonCheck {
+    /// The message of one record, or what is wrong with it (an error when the first object does not
+    /// have the required fields' columns).
+    fn row(
+        &mut self,
+        value: Value,
+        file: &str,
+        mapping: &Mapping,
+    ) -> Result<Result<ImportedMessage, String>, ImportError> {
         let Value::Object(object) = value else {
-            let message = "not a JSON object".to_owned();
-            self.import.errors.push(RowError { file: self.file.into(), line, message });
-            return Ok(());
+            return Ok(Err("not a JSON object".to_owned()));
         };
         for key in object.keys() {
             if self.keys.len() >= KEYS_LISTED {
@@ -389,34 +566,28 @@ impl<'a> JsonRows<'a> {
         }
         if !self.checked {
             self.checked = true;
-            let problems = self.mapping.problems(&Field::REQUIRED, |c| lookup(&object, c).is_some());
+            let problems = mapping.problems(&Field::REQUIRED, |c| lookup(&object, c).is_some());
             if !problems.is_empty() {
-                return Err(problems_error(self.file, problems, &list(object.keys().map(String::as_str))));
+                return Err(problems_error(file, problems, &list(object.keys().map(String::as_str))));
             }
         }
-        for (field, column) in self.mapping.mapped() {
+        for (field, column) in mapping.mapped() {
             if !self.seen[field.index()] && lookup(&object, column).is_some() {
                 self.seen[field.index()] = true;
             }
         }
-        let mapping = self.mapping;
         let get = |f: Field| mapping.column(f).and_then(|c| lookup(&object, c)).and_then(json_text);
-        match message(mapping, get) {
-            Ok(m) => self.import.messages.push(m),
-            Err(message) => self.import.errors.push(RowError { file: self.file.into(), line, message }),
-        }
-        Ok(())
+        Ok(message(mapping, get))
     }
 
-    fn finish(self) -> Result<Import, ImportError> {
+    fn finish(&self, file: &str, mapping: &Mapping) -> Result<(), ImportError> {
         let seen = self.seen;
         let fields: &[Field] = if self.checked { &Field::ALL } else { &[] };
-        let problems =
-            self.mapping.problems(fields, |c| self.mapping.mapped().any(|(f, column)| column == c && seen[f.index()]));
+        let problems = mapping.problems(fields, |c| mapping.mapped().any(|(f, column)| column == c && seen[f.index()]));
         if !problems.is_empty() {
-            return Err(problems_error(self.file, problems, &list(self.keys.iter().map(String::as_str))));
+            return Err(problems_error(file, problems, &list(self.keys.iter().map(String::as_str))));
         }
-        Ok(self.import)
+        Ok(())
     }
 }
 

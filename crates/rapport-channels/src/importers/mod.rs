@@ -1,18 +1,27 @@
-//! Readers of help-desk exports (PRODUCT.md C9, `rapport assess`): each turns a file into a stream of
-//! [`ImportedMessage`]s, one per customer or agent message, in file order. A row that cannot be read
-//! becomes a [`RowError`] with file and line — counted and reported by the caller, never fatal unless
-//! it asks to be strict.
+//! Readers of help-desk exports (PRODUCT.md C9, `rapport assess`): each turns a file into
+//! [`ImportedMessage`]s, one per customer or agent message. A row that cannot be read becomes a
+//! [`RowError`] with file and line — counted and reported by the caller, never fatal unless it asks to
+//! be strict.
+//!
+//! [`stream`] reads any format as a stream of [`Conversation`]s, each handed out as soon as it is
+//! complete, so memory does not grow with the file: Zendesk and Freshdesk exports hold one ticket per
+//! line, so each line is a conversation; twcs and the generic formats may spread a conversation over
+//! the whole file, so they are read twice (first the conversation of each row, then the rows, each
+//! conversation handed out when its last row is read) and only the rows of conversations still open are
+//! held. The `read…` functions of each format read a whole file into an [`Import`] instead (for tests
+//! and small files).
 
-use std::io::{BufRead, BufReader, Read};
+use std::fs::File;
+use std::io::Read;
 use std::path::Path;
 
 use jiff::Timestamp;
-use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 use serde_json::Value;
 use thiserror::Error;
 
 pub mod freshdesk;
 pub mod generic;
+mod json;
 pub mod twcs;
 pub mod zendesk;
 
@@ -69,6 +78,9 @@ pub enum ImportError {
     },
     #[error("{file}: {message}")]
     Format { file: String, message: String },
+    /// A row that could not be read, when reading strictly (see [`stream`]).
+    #[error("{0}")]
+    Row(RowError),
 }
 
 /// A file read: its messages in file order, and the rows that could not be read.
@@ -209,35 +221,6 @@ pub fn sniff(first_bytes: &[u8]) -> Option<Format> {
     }
 }
 
-/// Reads a vendor export of one ticket (a JSON object) per line, calling `ticket` for each parsed
-/// object; lines that are not JSON become row errors.
-pub(crate) fn read_ticket_lines(
-    input: impl std::io::Read,
-    file: &str,
-    mut ticket: impl FnMut(&serde_json::Value, u64, &mut Import),
-) -> Result<Import, ImportError> {
-    let mut import = Import::default();
-    let stopped = each_json_record(input, file, |line, value| {
-        match value {
-            Ok(t) => ticket(&t, line, &mut import),
-            Err(e) => import.errors.push(RowError { file: file.into(), line, message: format!("not JSON: {e}") }),
-        }
-        Ok(())
-    })?;
-    import.errors.extend(stopped);
-    Ok(import)
-}
-
-/// Opens `path` and hands it to a `read_from` function.
-pub(crate) fn open_and(
-    path: &Path,
-    read_from: impl FnOnce(std::fs::File, &str) -> Result<Import, ImportError>,
-) -> Result<Import, ImportError> {
-    let file = path.display().to_string();
-    let input = std::fs::File::open(path).map_err(|source| ImportError::Io { file: file.clone(), source })?;
-    read_from(input, &file)
-}
-
 /// Reads the first 64 KiB of a file and [`sniff`]s them.
 pub fn sniff_file(path: &Path) -> Result<Option<Format>, ImportError> {
     let file = path.display().to_string();
@@ -247,19 +230,185 @@ pub fn sniff_file(path: &Path) -> Result<Option<Format>, ImportError> {
     Ok(sniff(&head))
 }
 
-/// Reads a file in the given format; `mapping` is needed (and only used) for the generic formats.
-pub fn read(path: &Path, format: Format, mapping: Option<&Mapping>) -> Result<Import, ImportError> {
+/// Opens a file to read, naming it in the error.
+pub(crate) fn open_file(path: &Path) -> Result<(File, String), ImportError> {
+    let file = path.display().to_string();
+    match File::open(path) {
+        Ok(input) => Ok((input, file)),
+        Err(source) => Err(ImportError::Io { file, source }),
+    }
+}
+
+/// What a second reading of a file finds when the file is not what the first one saw.
+pub(crate) fn changed(file: &str) -> ImportError {
+    ImportError::Format { file: file.into(), message: "the file changed while it was being read".into() }
+}
+
+/// One step of a reader's iterator that ends at the reader's first error: `advance` gives the next
+/// conversation (`None` at the end), and is not called again once it has failed (`failed` says so).
+pub(crate) fn until_error<S>(
+    reader: &mut S,
+    failed: impl Fn(&mut S) -> &mut bool,
+    advance: impl FnOnce(&mut S) -> Result<Option<Conversation>, ImportError>,
+) -> Option<Result<Conversation, ImportError>> {
+    if *failed(reader) {
+        return None;
+    }
+    let next = advance(reader).transpose();
+    *failed(reader) = matches!(next, Some(Err(_)));
+    next
+}
+
+/// Reads a file in the given format as a stream of conversations; `mapping` is needed (and only used)
+/// for the generic formats. Conversations are numbered ([`Conversation::seq`]) 0, 1, 2 … in the order
+/// of their first message in the file, and each comes whole, its messages in file order, but they may
+/// be handed out in another order (as they complete). Rows that cannot be read are counted in
+/// [`ConversationStream::errors`]; when `strict`, the first one ends the stream instead, as an
+/// [`ImportError::Row`] — at once when opening, for the formats read twice, since their first reading
+/// sees every row.
+pub fn stream(
+    path: &Path,
+    format: Format,
+    mapping: Option<&Mapping>,
+    strict: bool,
+) -> Result<ConversationStream, ImportError> {
     let need = || ImportError::Format {
         file: path.display().to_string(),
         message: format!("the {format} format needs a column mapping (conversation=…, timestamp=…, role=…, text=…)"),
     };
-    match format {
-        Format::Twcs => twcs::read(path),
-        Format::Csv => generic::read_csv(path, mapping.ok_or_else(need)?),
-        Format::Ndjson => generic::read_ndjson(path, mapping.ok_or_else(need)?),
-        Format::Json => generic::read_json(path, mapping.ok_or_else(need)?),
-        Format::Zendesk => zendesk::read(path),
-        Format::Freshdesk => freshdesk::read(path),
+    let kind = |kind: generic::Kind| -> Result<Inner, ImportError> {
+        Ok(Inner::Grouped(Box::new(generic::Stream::open(path, kind, mapping.ok_or_else(need)?)?)))
+    };
+    let inner = match format {
+        Format::Twcs => Inner::Twcs(Box::new(twcs::Stream::open(path)?)),
+        Format::Csv => kind(generic::Kind::Csv)?,
+        Format::Ndjson => kind(generic::Kind::Ndjson)?,
+        Format::Json => kind(generic::Kind::Json)?,
+        Format::Zendesk => Inner::Tickets(zendesk::stream(path)?),
+        Format::Freshdesk => Inner::Tickets(freshdesk::stream(path)?),
+    };
+    let stream = ConversationStream { inner, strict, failed: false };
+    match stream.strict_error() {
+        Some(e) => Err(e),
+        None => Ok(stream),
+    }
+}
+
+/// The conversations of an export, read by [`stream`].
+pub struct ConversationStream {
+    inner: Inner,
+    strict: bool,
+    failed: bool,
+}
+
+enum Inner {
+    Twcs(Box<twcs::Stream>),
+    Grouped(Box<generic::Stream>),
+    Tickets(Tickets<File>),
+}
+
+impl ConversationStream {
+    /// The rows that could not be read so far (all of them, for the formats read twice).
+    pub fn errors(&self) -> &[RowError] {
+        match &self.inner {
+            Inner::Twcs(s) => s.errors(),
+            Inner::Grouped(s) => s.errors(),
+            Inner::Tickets(s) => s.errors(),
+        }
+    }
+
+    /// The numbers of messages and conversations in the file, when they are known before the
+    /// conversations are handed out (the formats read twice).
+    pub fn counts(&self) -> Option<(usize, usize)> {
+        match &self.inner {
+            Inner::Twcs(s) => Some((s.messages(), s.conversations())),
+            Inner::Grouped(s) => Some((s.messages(), s.conversations())),
+            Inner::Tickets(_) => None,
+        }
+    }
+
+    fn strict_error(&self) -> Option<ImportError> {
+        self.errors().first().filter(|_| self.strict).map(|e| ImportError::Row(e.clone()))
+    }
+}
+
+impl Iterator for ConversationStream {
+    type Item = Result<Conversation, ImportError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        let next = match &mut self.inner {
+            Inner::Twcs(s) => s.next(),
+            Inner::Grouped(s) => s.next(),
+            Inner::Tickets(s) => s.next(),
+        };
+        let next = match self.strict_error() {
+            Some(e) => Some(Err(e)),
+            None => next,
+        };
+        self.failed = matches!(next, Some(Err(_)));
+        next
+    }
+}
+
+/// Reads one ticket of a vendor export: its messages go into the vector, each problem found (a
+/// comment that cannot be read, a ticket without its fields) through the callback.
+pub(crate) type ReadTicket = fn(&Value, &mut dyn FnMut(String), &mut Vec<ImportedMessage>);
+
+/// The conversations of a vendor export of one ticket per line (or a JSON array of tickets, its
+/// elements numbered as lines): each ticket with messages is one conversation, handed out as soon as
+/// its line is read. A ticket id that comes again on a later line is another conversation.
+pub struct Tickets<R: Read> {
+    records: json::Records<R>,
+    read_ticket: ReadTicket,
+    file: String,
+    errors: Vec<RowError>,
+    seq: usize,
+}
+
+impl<R: Read> Tickets<R> {
+    pub(crate) fn new(input: R, file: &str, read_ticket: ReadTicket) -> Result<Self, ImportError> {
+        let records = json::Records::auto(input, file)?;
+        Ok(Tickets { records, read_ticket, file: file.into(), errors: Vec::new(), seq: 0 })
+    }
+
+    /// The rows (tickets, comments) that could not be read so far.
+    pub fn errors(&self) -> &[RowError] {
+        &self.errors
+    }
+
+    /// Reads the rest: all messages, in file order, and the rows that could not be read.
+    pub(crate) fn into_import(mut self) -> Result<Import, ImportError> {
+        let mut messages = Vec::new();
+        for c in self.by_ref() {
+            messages.extend(c?.messages);
+        }
+        Ok(Import { messages, errors: self.errors })
+    }
+}
+
+impl<R: Read> Iterator for Tickets<R> {
+    type Item = Result<Conversation, ImportError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            match self.records.next()? {
+                Err(e) => return Some(Err(e)),
+                Ok(json::Record::Bad(e)) => self.errors.push(e),
+                Ok(json::Record::Value(line, ticket)) => {
+                    let mut messages = Vec::new();
+                    let (file, errors) = (&self.file, &mut self.errors);
+                    let mut bad = |message: String| errors.push(RowError { file: file.clone(), line, message });
+                    (self.read_ticket)(&ticket, &mut bad, &mut messages);
+                    if !messages.is_empty() {
+                        self.seq += 1;
+                        return Some(Ok(Conversation { seq: self.seq - 1, messages }));
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -329,115 +478,5 @@ pub(crate) fn id_text(v: &Value) -> Option<String> {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
-    }
-}
-
-/// Calls `f(line, parsed)` for each non-blank line of JSON-lines input (1-based line numbers); stops at
-/// the first error `f` returns.
-pub(crate) fn each_json_line(
-    input: impl Read,
-    file: &str,
-    mut f: impl FnMut(u64, Result<Value, serde_json::Error>) -> Result<(), ImportError>,
-) -> Result<(), ImportError> {
-    let mut rdr = BufReader::new(input);
-    let mut buf = Vec::new();
-    let mut line = 0u64;
-    loop {
-        buf.clear();
-        let n = rdr.read_until(b'\n', &mut buf).map_err(|source| ImportError::Io { file: file.into(), source })?;
-        if n == 0 {
-            return Ok(());
-        }
-        line += 1;
-        let mut text = buf.trim_ascii();
-        if line == 1 {
-            text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
-        }
-        if !text.is_empty() {
-            f(line, serde_json::from_slice(text))?;
-        }
-    }
-}
-
-/// Calls `f(index, element)` for each element of a top-level JSON array, streaming (elements are
-/// parsed one at a time; the array is never held whole), with 1-based element indexes. A syntax
-/// error stops the reading and comes back as a [`RowError`] at the line where it was found; a file
-/// that is not a JSON array at all is an [`ImportError::Format`].
-pub(crate) fn each_json_element(
-    input: impl Read,
-    file: &str,
-    mut f: impl FnMut(u64, Value) -> Result<(), ImportError>,
-) -> Result<Option<RowError>, ImportError> {
-    struct Elements<'a>(&'a mut dyn FnMut(Value) -> bool);
-    impl<'de> DeserializeSeed<'de> for Elements<'_> {
-        type Value = ();
-        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-            d.deserialize_seq(self)
-        }
-    }
-    impl<'de> Visitor<'de> for Elements<'_> {
-        type Value = ();
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a JSON array")
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-            while let Some(v) = seq.next_element::<Value>()? {
-                if !(self.0)(v) {
-                    break;
-                }
-            }
-            Ok(())
-        }
-    }
-
-    let mut fatal = None;
-    let mut count = 0u64;
-    let mut de = serde_json::Deserializer::from_reader(BufReader::new(input));
-    let result = Elements(&mut |v| {
-        count += 1;
-        match f(count, v) {
-            Ok(()) => true,
-            Err(e) => {
-                fatal = Some(e);
-                false
-            }
-        }
-    })
-    .deserialize(&mut de)
-    .and_then(|()| de.end());
-    if let Some(e) = fatal {
-        return Err(e);
-    }
-    let Err(e) = result else { return Ok(None) };
-    use serde_json::error::Category;
-    match e.classify() {
-        Category::Io => Err(ImportError::Io { file: file.into(), source: e.into() }),
-        Category::Data | Category::Eof if count == 0 => {
-            Err(ImportError::Format { file: file.into(), message: format!("not a JSON array: {e}") })
-        }
-        _ => Ok(Some(RowError {
-            file: file.into(),
-            line: e.line() as u64,
-            message: format!("JSON syntax error after array element {count}: {e}; the rest of the file was not read"),
-        })),
-    }
-}
-
-/// JSON lines, or (if the first non-blank byte is `[`) a JSON array whose elements are numbered as
-/// lines: for the vendor readers, which accept both.
-pub(crate) fn each_json_record(
-    input: impl Read,
-    file: &str,
-    mut f: impl FnMut(u64, Result<Value, serde_json::Error>) -> Result<(), ImportError>,
-) -> Result<Option<RowError>, ImportError> {
-    let mut rdr = BufReader::new(input);
-    // Peek (without consuming, so that line numbers stay right) at the first non-blank byte.
-    let buf = rdr.fill_buf().map_err(|source| ImportError::Io { file: file.into(), source })?;
-    let buf = buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(buf);
-    let is_array = buf.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
-    if is_array {
-        each_json_element(rdr, file, |i, v| f(i, Ok(v)))
-    } else {
-        each_json_line(rdr, file, f).map(|()| None)
     }
 }

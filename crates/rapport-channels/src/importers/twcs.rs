@@ -21,7 +21,7 @@ use std::path::Path;
 use jiff::Timestamp;
 use rustc_hash::FxHashMap;
 
-use super::{Conversation, ImportError, ImportedMessage, RowError, Side};
+use super::{Conversation, ImportError, ImportedMessage, RowError, Side, changed};
 
 /// The file read: messages in file order (threaded), and the rows that could not be read.
 pub use super::Import;
@@ -139,17 +139,8 @@ impl Iterator for Stream {
     type Item = Result<Conversation, ImportError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.failed {
-            return None;
-        }
-        let next = self.advance().transpose();
-        self.failed = matches!(next, Some(Err(_)));
-        next
+        super::until_error(self, |s| &mut s.failed, Self::advance)
     }
-}
-
-fn changed(file: &str) -> ImportError {
-    ImportError::Format { file: file.into(), message: "the file changed while it was being read".into() }
 }
 
 /// The CSV records of a twcs file, checked row by row.

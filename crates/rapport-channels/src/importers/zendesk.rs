@@ -20,26 +20,37 @@
 //! its line; so is a comment without `author_id` or with an unreadable `created_at` (that comment is
 //! skipped, the rest of the ticket is kept).
 
+use std::fs::File;
+use std::io::Read;
 use std::path::Path;
 
 use serde_json::Value;
 
-use super::{
-    Import, ImportError, ImportedMessage, RowError, Side, id_text, open_and, parse_timestamp, read_ticket_lines,
-};
+use super::{Import, ImportError, ImportedMessage, Side, Tickets, id_text, open_file, parse_timestamp};
 
-/// Reads a Zendesk tickets-with-comments JSON-lines file.
+/// The tickets of a Zendesk tickets-with-comments JSON-lines file, one conversation per ticket, read
+/// as a stream.
+pub fn stream(path: &Path) -> Result<Tickets<File>, ImportError> {
+    let (input, file) = open_file(path)?;
+    stream_from(input, &file)
+}
+
+/// [`stream`] from any reader (`file` names it in errors).
+pub fn stream_from<R: Read>(input: R, file: &str) -> Result<Tickets<R>, ImportError> {
+    Tickets::new(input, file, read_ticket)
+}
+
+/// Reads a whole Zendesk tickets-with-comments JSON-lines file.
 pub fn read(path: &Path) -> Result<Import, ImportError> {
-    open_and(path, read_from)
+    stream(path)?.into_import()
 }
 
 /// Reads Zendesk JSON lines from any reader (`file` names it in errors).
-pub fn read_from(input: impl std::io::Read, file: &str) -> Result<Import, ImportError> {
-    read_ticket_lines(input, file, |ticket, line, import| read_ticket(ticket, file, line, import))
+pub fn read_from(input: impl Read, file: &str) -> Result<Import, ImportError> {
+    stream_from(input, file)?.into_import()
 }
 
-fn read_ticket(ticket: &Value, file: &str, line: u64, import: &mut Import) {
-    let mut bad = |message: String| import.errors.push(RowError { file: file.into(), line, message });
+fn read_ticket(ticket: &Value, bad: &mut dyn FnMut(String), messages: &mut Vec<ImportedMessage>) {
     if !ticket.is_object() {
         return bad("not a JSON object (a Zendesk ticket)".into());
     }
@@ -85,7 +96,7 @@ fn read_ticket(ticket: &Value, file: &str, line: u64, import: &mut Import) {
             .unwrap_or("")
             .to_owned();
         let channel = ticket_channel.clone().or_else(|| comment.pointer("/via/channel").and_then(id_text));
-        import.messages.push(ImportedMessage {
+        messages.push(ImportedMessage {
             conversation: id.clone(),
             id: comment_id,
             at,

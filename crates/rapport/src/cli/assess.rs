@@ -9,7 +9,7 @@ use clap::Args;
 use rapport_analysis::Engine;
 use rapport_app::assess::{AssessOptions, ConversationFacts, Report, assess_stream};
 use rapport_app::business_hours::BusinessHours;
-use rapport_channels::importers::{self, Conversation, Format, ImportError, RowError, generic::Mapping};
+use rapport_channels::importers::{self, Format, ImportError, generic::Mapping};
 
 use super::InputError;
 
@@ -83,42 +83,39 @@ pub fn run(args: AssessArgs) -> anyhow::Result<()> {
         Some(Mapping::parse(args.map.iter()).map_err(|e| InputError(format!("--map: {e}")))?)
     };
     let options = options(&args)?;
-    let strict = |errors: &[RowError]| match errors.first() {
-        Some(e) if args.strict => Err(InputError(format!("{e} (--strict stops at the first unreadable row)"))),
-        _ => Ok(()),
+    let read_error = |e: ImportError| match e {
+        ImportError::Row(e) => InputError(format!("{e} (--strict stops at the first unreadable row)")),
+        e => input(e),
     };
-    let analysing = |messages: usize, conversations: usize, skipped: usize| {
-        progress.stage(&format!(
-            "analysing {messages} messages in {conversations} conversations ({skipped} unreadable rows skipped)…"
-        ))
-    };
+    // Every format is read as a stream of conversations, never held whole (twcs and the generic
+    // formats are read twice, see importers::stream).
+    let mut stream = importers::stream(&args.file, format, mapping.as_ref(), args.strict).map_err(read_error)?;
+    progress.stage(&match stream.counts() {
+        Some((messages, conversations)) => format!(
+            "analysing {messages} messages in {conversations} conversations ({} unreadable rows skipped)…",
+            stream.errors().len()
+        ),
+        None => format!("reading and analysing {}…", args.file.display()),
+    });
     let engine = Engine::new();
     let csv_path = args.out.join("conversations.csv");
+    std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     // The fact table is written as the conversations are assessed: it is never held whole.
-    let assess_into = |source: &mut (dyn Iterator<Item = anyhow::Result<Conversation>> + Send)| {
-        std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
-        let mut table = FactTable::create(&csv_path)?;
-        let tally = assess_stream(source, &engine, &options, |f| table.write(f))?;
+    let mut table = FactTable::create(&csv_path)?;
+    let mut source = stream.by_ref().map(|c| c.map_err(|e| anyhow::Error::from(read_error(e))));
+    let assessed = assess_stream(&mut source, &engine, &options, |f| table.write(f)).and_then(|t| {
         table.finish()?;
-        anyhow::Ok(tally)
+        Ok(t)
+    });
+    let tally = match assessed {
+        Ok(tally) => tally,
+        Err(e) => {
+            // A strict reading stopped, or the file could not be read to the end: no partial table.
+            let _ = std::fs::remove_file(&csv_path);
+            return Err(e);
+        }
     };
-    let (tally, errors) = if format == Format::Twcs {
-        // Read twice (threading, then conversations as they complete), never held whole.
-        let stream = importers::twcs::Stream::open(&args.file).map_err(input)?;
-        let errors = stream.errors().to_vec();
-        strict(&errors)?;
-        analysing(stream.messages(), stream.conversations(), errors.len());
-        let mut source = stream.map(|c| c.map_err(|e| anyhow::Error::from(input(e))));
-        (assess_into(&mut source)?, errors)
-    } else {
-        let import = importers::read(&args.file, format, mapping.as_ref()).map_err(input)?;
-        strict(&import.errors)?;
-        let conversations = importers::conversations(import.messages);
-        let messages = conversations.iter().map(|c| c.messages.len()).sum();
-        analysing(messages, conversations.len(), import.errors.len());
-        let mut source = conversations.into_iter().map(Ok);
-        (assess_into(&mut source)?, import.errors)
-    };
+    let errors = stream.errors();
     progress.stage(&format!("writing {}…", args.out.display()));
     let report = tally.report(&options);
     write_json(&args.out.join("report.json"), &report)?;

@@ -152,3 +152,65 @@ fn vendor_exports_are_sniffed_and_generic_files_need_a_mapping() {
     let out = rapport(&["assess", csv, "--out", "out", "--map", "conversation"], dir.path());
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A bad row in the middle of a streamed file is skipped and named with its line, and everything
+/// else is assessed; `--strict` stops there instead, with the file and line, and leaves no report.
+#[test]
+fn a_bad_row_in_the_middle_is_named_and_skipped_and_strict_stops_at_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Zendesk (read once, a ticket per line): 40 tickets, a line that is not JSON after the 20th.
+    let mut tickets = String::new();
+    for i in 1..=40 {
+        let ticket = serde_json::json!({
+            "id": i, "requester_id": 1,
+            "comments": [
+                {"id": 10 * i, "author_id": 1, "plain_body": "where is my parcel", "created_at": "2024-03-04T10:00:00Z"},
+                {"id": 10 * i + 1, "author_id": 2, "plain_body": "on its way", "created_at": "2024-03-04T10:01:00Z"},
+            ],
+        });
+        tickets.push_str(&format!("{ticket}\n"));
+        if i == 20 {
+            tickets.push_str("{\"id\": 99, \"requester_id\"\n");
+        }
+    }
+    // Generic CSV (read twice): two conversations interleaved, a bad timestamp on line 5.
+    let csv = "conv,ts,role,text\nA,1700000000,customer,hello\nB,1700000010,customer,hi\nA,1700000060,agent,yes?\n\
+               B,later,agent,broken\nB,1700000100,agent,how can I help\n";
+    std::fs::write(dir.path().join("tickets.jsonl"), tickets).expect("write");
+    std::fs::write(dir.path().join("rows.csv"), csv).expect("write");
+    let map = ["--map", "conversation=conv", "--map", "timestamp=ts", "--map", "role=role", "--map", "text=text"];
+    let cases: [(&str, Vec<&str>, &str, &str); 2] = [
+        ("tickets.jsonl", vec![], "80 messages in 40 conversations (1 rows skipped)", "tickets.jsonl:21:"),
+        ("rows.csv", map.to_vec(), "4 messages in 2 conversations (1 rows skipped)", "rows.csv:5:"),
+    ];
+    for (file, extra, summary, place) in cases {
+        let mut args = vec!["assess", file, "--out", "out"];
+        args.extend(&extra);
+        let out = rapport(&args, dir.path());
+        assert!(out.status.success(), "{file}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains(summary),
+            "{file}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(place),
+            "{file}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let r = report(dir.path());
+        assert_eq!(r["unanswered"]["count"], 0, "{file}");
+        let answered = if file == "rows.csv" { 2 } else { 40 };
+        assert_eq!(r["first_response"]["overall"]["count"], answered, "{file}");
+
+        let mut args = vec!["assess", file, "--out", "strict", "--strict"];
+        args.extend(&extra);
+        let out = rapport(&args, dir.path());
+        assert_eq!(out.status.code(), Some(2), "{file}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(place) && stderr.contains("--strict"), "{file}: {stderr}");
+        for written in ["report.json", "report.html", "conversations.csv"] {
+            assert!(!dir.path().join("strict").join(written).exists(), "{file}: {written} left behind");
+        }
+    }
+}
