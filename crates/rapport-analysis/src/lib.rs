@@ -149,15 +149,18 @@ impl Joint {
 }
 
 /// Sums `value × row` of each feature pushed into it, over the joint rows (`W`, the joint stride,
-/// known at compile time so the sum runs as whole vector operations).
+/// known at compile time so the sum runs as whole vector operations). Sparse features (value 1, all
+/// but a handful per message) add their 16-bit rows in exact integer arithmetic, with no conversion
+/// or multiply; the others go through floats.
 struct Scorer<'a, const W: usize> {
     joint: &'a Joint,
+    steps: [i32; W],
     acc: [f32; W],
 }
 
 impl<'a, const W: usize> Scorer<'a, W> {
     fn new(joint: &'a Joint) -> Self {
-        Scorer { joint, acc: [0.0; W] }
+        Scorer { joint, steps: [0; W], acc: [0.0; W] }
     }
 }
 
@@ -167,10 +170,25 @@ impl<const W: usize> Scorer<'_, W> {
         let Some(r) = self.joint.row_of(f) else { return };
         let at = r as usize * W;
         let Some(row) = self.joint.weights.get(at..at + W) else { return };
-        let v = f.value * self.joint.scale;
-        for (a, &w) in self.acc.iter_mut().zip(row) {
-            *a += f32::from(w) * v;
+        if f.value == 1.0 {
+            for (a, &w) in self.steps.iter_mut().zip(row) {
+                *a += i32::from(w);
+            }
+        } else {
+            let v = f.value * self.joint.scale;
+            for (a, &w) in self.acc.iter_mut().zip(row) {
+                *a += f32::from(w) * v;
+            }
         }
+    }
+
+    /// The summed rows.
+    fn sums(&self) -> [f32; W] {
+        let mut out = self.acc;
+        for (o, &s) in out.iter_mut().zip(&self.steps) {
+            *o += s as f32 * self.joint.scale;
+        }
+        out
     }
 }
 
@@ -326,7 +344,7 @@ impl Engine {
         for f in feats {
             scorer.push(f);
         }
-        self.logits(&scorer.acc)
+        self.logits(&scorer.sums())
     }
 
     /// Both models' logits: their biases plus the summed joint rows `acc`.

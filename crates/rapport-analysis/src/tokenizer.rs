@@ -113,7 +113,30 @@ impl Token {
 pub struct Tokenizer {
     /// Patterns by their first (ASCII) byte, longest first, so `:-((` wins over `:-(` and a
     /// position is compared only with the patterns that can start there.
-    emoticons: Vec<Vec<&'static str>>,
+    emoticons: Vec<Vec<Emoticon>>,
+}
+
+/// An ASCII emoticon of at most 8 bytes, as a little-endian byte group: a position matches it when
+/// the 8 bytes loaded there agree under `mask` (one compare instead of a string comparison).
+#[derive(Debug, Clone, Copy)]
+struct Emoticon {
+    bytes: u64,
+    mask: u64,
+    len: usize,
+    /// Starts with a letter or digit (`XD`), so it must not continue a word.
+    letter_start: bool,
+}
+
+impl Emoticon {
+    fn new(p: &str) -> Option<Emoticon> {
+        let len = p.len();
+        ((1..=8).contains(&len) && !p.bytes().any(|b| b == 0)).then(|| Emoticon {
+            bytes: hash::load_le(p.as_bytes(), 0, len),
+            mask: if len == 8 { u64::MAX } else { (1u64 << (8 * len)) - 1 },
+            len,
+            letter_start: p.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric),
+        })
+    }
 }
 
 const URL_PREFIXES: [&str; 3] = ["http://", "https://", "www."];
@@ -125,10 +148,10 @@ impl Tokenizer {
         let mut emoticons: Vec<&'static str> = patterns.into_iter().filter(|p| !p.is_empty() && p.is_ascii()).collect();
         emoticons.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
         emoticons.dedup();
-        let mut by_byte: Vec<Vec<&'static str>> = vec![Vec::new(); 128];
+        let mut by_byte: Vec<Vec<Emoticon>> = vec![Vec::new(); 128];
         for p in emoticons {
-            if let Some(&b) = p.as_bytes().first() {
-                by_byte[usize::from(b & 0x7f)].push(p);
+            if let (Some(&b), Some(e)) = (p.as_bytes().first(), Emoticon::new(p)) {
+                by_byte[usize::from(b & 0x7f)].push(e);
             }
         }
         Tokenizer { emoticons: by_byte }
@@ -333,20 +356,19 @@ impl Tokenizer {
 
     /// Length in bytes of the emoticon at the start of `rest`, if any.
     fn match_emoticon(&self, rest: &str, prev_alnum: bool) -> Option<usize> {
-        let first = rest.as_bytes().first().map_or(0, |b| usize::from(b & 0x7f));
+        let bytes = rest.as_bytes();
+        let first = bytes.first().map_or(0, |b| usize::from(b & 0x7f));
+        let here = hash::load_le(bytes, 0, 8);
         for p in &self.emoticons[first] {
-            if !rest.starts_with(p) {
+            // Zero padding past the end of `rest` never equals a pattern byte (patterns have no NUL).
+            if here & p.mask != p.bytes || (p.letter_start && prev_alnum) {
                 continue;
             }
-            let after = rest[p.len()..].chars().next();
+            let after = rest.get(p.len..).and_then(|r| r.chars().next());
             if after.is_some_and(char::is_alphanumeric) {
                 continue;
             }
-            let letter_start = p.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric);
-            if letter_start && prev_alnum {
-                continue;
-            }
-            return Some(p.len());
+            return Some(p.len);
         }
         None
     }
@@ -720,6 +742,22 @@ mod tests {
             .map(|t| &text[t.start..t.end])
             .collect();
         assert_eq!(emo, [":)", ":(", "XD", "❤️", "👍🏽"]);
+        // Longest pattern first, none read past the end of the text, none inside a word.
+        for (text, want) in [
+            ("so sad :((", vec![":(("]),
+            (":-))", vec![":-)"]),
+            (":-", vec![]),
+            ("ok :-(", vec![]),
+            ("XDD", vec![]),
+            ("maXD", vec![]),
+            ("end XD", vec!["XD"]),
+            ("<33 ok", vec!["<33"]),
+        ] {
+            let toks = Tokenizer::new([":(", ":((", ":-)", "XD", "<3", "<33"]).tokenize(text);
+            let got: Vec<&str> =
+                toks.iter().filter(|t| t.kind == TokenKind::Emoticon).map(|t| &text[t.start..t.end]).collect();
+            assert_eq!(got, want, "{text:?}");
+        }
     }
 
     #[test]
