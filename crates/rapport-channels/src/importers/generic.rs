@@ -204,11 +204,35 @@ fn list<'a>(columns: impl IntoIterator<Item = &'a str>) -> String {
     if list.is_empty() { "none".into() } else { list.join(", ") }
 }
 
-/// Builds one message from a row; `get(field)` is the field's raw value (`None` when the column is
-/// unmapped, absent from the row, or null). The error is the row's message.
-fn message<'r>(mapping: &Mapping, get: impl Fn(Field) -> Option<Cow<'r, str>>) -> Result<ImportedMessage, String> {
+/// A row's field values: `get(field)` is the field's raw value (`None` when the column is unmapped,
+/// absent from the row, or null).
+type Get<'g, 'r> = &'g dyn Fn(Field) -> Option<Cow<'r, str>>;
+
+/// What a row is made into: its whole message ([`message`]), or only its conversation
+/// ([`conversation`], for counting). The error is the row's message.
+type Make<T> = for<'g, 'r> fn(&Mapping, Get<'g, 'r>) -> Result<T, String>;
+
+/// What every row must have, checked: a conversation, a time, a role, a text, and a rating that is a
+/// number if there is one.
+struct Checked<'r> {
+    conversation: Cow<'r, str>,
+    at: jiff::Timestamp,
+    side: Side,
+    text: Cow<'r, str>,
+    rating: Option<f64>,
+}
+
+fn trimmed(v: Cow<'_, str>) -> Cow<'_, str> {
+    match v {
+        Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
+        Cow::Owned(s) if s.trim().len() == s.len() => Cow::Owned(s),
+        Cow::Owned(s) => Cow::Owned(s.trim().to_owned()),
+    }
+}
+
+fn check<'r>(mapping: &Mapping, get: Get<'_, 'r>) -> Result<Checked<'r>, String> {
     let column = |f: Field| mapping.column(f).unwrap_or("");
-    let opt = |f: Field| get(f).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let opt = |f: Field| get(f).map(trimmed).filter(|v| !v.is_empty());
     let conversation = opt(Field::Conversation)
         .ok_or_else(|| format!("no conversation (column {:?})", column(Field::Conversation)))?;
     let raw_at = get(Field::Timestamp).unwrap_or_default();
@@ -228,7 +252,7 @@ fn message<'r>(mapping: &Mapping, get: impl Fn(Field) -> Option<Cow<'r, str>>) -
             raw_role
         )
     })?;
-    let text = get(Field::Text).ok_or_else(|| format!("no text (column {:?})", column(Field::Text)))?.into_owned();
+    let text = get(Field::Text).ok_or_else(|| format!("no text (column {:?})", column(Field::Text)))?;
     let rating = match opt(Field::Rating) {
         None => None,
         Some(r) => Some(
@@ -238,20 +262,32 @@ fn message<'r>(mapping: &Mapping, get: impl Fn(Field) -> Option<Cow<'r, str>>) -
                 .ok_or_else(|| format!("{} {r:?} is not a number", column(Field::Rating)))?,
         ),
     };
+    Ok(Checked { conversation, at, side, text, rating })
+}
+
+/// The conversation of a row that can be read (what the first reading of a [`Stream`] counts).
+fn conversation(mapping: &Mapping, get: Get<'_, '_>) -> Result<String, String> {
+    check(mapping, get).map(|c| c.conversation.into_owned())
+}
+
+/// Builds one message from a row.
+fn message(mapping: &Mapping, get: Get<'_, '_>) -> Result<ImportedMessage, String> {
+    let Checked { conversation, at, side, text, rating } = check(mapping, get)?;
+    let opt = |f: Field| get(f).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
     let author = opt(Field::Author).unwrap_or_default();
     let agent = match mapping.column(Field::Agent) {
         Some(_) => opt(Field::Agent),
         None => (side == Side::Agent && !author.is_empty()).then(|| author.clone()),
     };
     Ok(ImportedMessage {
-        conversation,
+        conversation: conversation.into_owned(),
         id: opt(Field::Id),
         at,
         side,
         author,
         account: opt(Field::Account),
         channel: opt(Field::Channel),
-        text,
+        text: text.into_owned(),
         rating,
         agent,
         team: opt(Field::Team),
@@ -338,12 +374,12 @@ impl Stream {
         let mut first = Rows::new(input, &file, kind, mapping)?;
         let mut seqs: FxHashMap<String, usize> = FxHashMap::default();
         let (mut sizes, mut errors, mut messages) = (Vec::new(), Vec::new(), 0);
-        while let Some(row) = first.next_row()? {
+        while let Some(row) = first.next(conversation)? {
             match row {
-                Ok(m) => {
+                Ok(id) => {
                     messages += 1;
                     let next = sizes.len();
-                    let seq = *seqs.entry(m.conversation).or_insert(next);
+                    let seq = *seqs.entry(id).or_insert(next);
                     if seq == next {
                         sizes.push(0);
                     }
@@ -389,7 +425,7 @@ impl Stream {
 
     fn advance(&mut self) -> Result<Option<Conversation>, ImportError> {
         let changed = |rows: &Rows<File>| super::changed(&rows.file);
-        while let Some(row) = self.rows.next_row()? {
+        while let Some(row) = self.rows.next(message)? {
             // Rows that cannot be read were counted by the first reading.
             let Ok(m) = row else { continue };
             self.read += 1;
@@ -454,17 +490,18 @@ impl<R: Read> Rows<R> {
         Ok(Rows { source, file: file.into(), mapping: mapping.clone() })
     }
 
-    /// The next row; `None` at the end (a mapped column no JSON object had is an error there).
-    fn next_row(&mut self) -> Result<Option<Result<ImportedMessage, RowError>>, ImportError> {
+    /// The next row, made by `make`; `None` at the end (a mapped column no JSON object had is an error
+    /// there).
+    fn next<T>(&mut self, make: Make<T>) -> Result<Option<Result<T, RowError>>, ImportError> {
         let bad = |line, message| RowError { file: self.file.clone(), line, message };
         match &mut self.source {
-            Source::Csv(csv) => Ok(csv.next_row(&self.mapping).map(|row| row.map_err(|(line, m)| bad(line, m)))),
+            Source::Csv(csv) => Ok(csv.next(&self.mapping, make).map(|row| row.map_err(|(line, m)| bad(line, m)))),
             Source::Json(records, check) => match records.next() {
                 None => check.finish(&self.file, &self.mapping).map(|()| None),
                 Some(Err(e)) => Err(e),
                 Some(Ok(json::Record::Bad(e))) => Ok(Some(Err(e))),
                 Some(Ok(json::Record::Value(line, value))) => {
-                    let row = check.row(value, &self.file, &self.mapping)?;
+                    let row = check.row(value, &self.file, &self.mapping, make)?;
                     Ok(Some(row.map_err(|m| bad(line, m))))
                 }
             },
@@ -474,7 +511,7 @@ impl<R: Read> Rows<R> {
     /// Reads all the rows: messages in file order, and the rows that could not be read.
     fn into_import(mut self) -> Result<Import, ImportError> {
         let mut import = Import::default();
-        while let Some(row) = self.next_row()? {
+        while let Some(row) = self.next(message)? {
             match row {
                 Ok(m) => import.messages.push(m),
                 Err(e) => import.errors.push(e),
@@ -506,7 +543,7 @@ impl<R: Read> CsvRows<R> {
     }
 
     /// The next row: a message, or its line and what is wrong with it. An I/O error is the last row.
-    fn next_row(&mut self, mapping: &Mapping) -> Option<Result<ImportedMessage, (u64, String)>> {
+    fn next<T>(&mut self, mapping: &Mapping, make: Make<T>) -> Option<Result<T, (u64, String)>> {
         if self.done {
             return None;
         }
@@ -526,7 +563,7 @@ impl<R: Read> CsvRows<R> {
         let line = self.record.position().map_or(self.last_line + 1, |p| p.line());
         self.last_line = line;
         let (index, row) = (&self.index, &self.record);
-        Some(message(mapping, |f| index[f.index()].and_then(|i| row.get(i)).map(Cow::Borrowed)).map_err(|m| (line, m)))
+        Some(make(mapping, &|f| index[f.index()].and_then(|i| row.get(i)).map(Cow::Borrowed)).map_err(|m| (line, m)))
     }
 }
 
@@ -547,12 +584,13 @@ const KEYS_LISTED: usize = 200;
 impl JsonCheck {
     /// The message of one record, or what is wrong with it (an error when the first object does not
     /// have the required fields' columns).
-    fn row(
+    fn row<T>(
         &mut self,
         value: Value,
         file: &str,
         mapping: &Mapping,
-    ) -> Result<Result<ImportedMessage, String>, ImportError> {
+        make: Make<T>,
+    ) -> Result<Result<T, String>, ImportError> {
         let Value::Object(object) = value else {
             return Ok(Err("not a JSON object".to_owned()));
         };
@@ -577,7 +615,7 @@ impl JsonCheck {
             }
         }
         let get = |f: Field| mapping.column(f).and_then(|c| lookup(&object, c)).and_then(json_text);
-        Ok(message(mapping, get))
+        Ok(make(mapping, &get))
     }
 
     fn finish(&self, file: &str, mapping: &Mapping) -> Result<(), ImportError> {
