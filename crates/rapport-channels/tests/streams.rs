@@ -127,6 +127,39 @@ fn a_strict_generic_stream_stops_at_the_first_bad_row_before_any_conversation() 
     assert!(importers::stream(&path, Format::Csv, Some(&mapping()), false).is_ok());
 }
 
+#[test]
+fn a_file_of_many_bad_rows_counts_them_all_and_keeps_only_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.csv");
+    let bad = importers::RowErrors::KEPT + 500;
+    let mut text = String::from("conv,ts,role,text\n");
+    for i in 0..bad {
+        text.push_str(&format!("C{i},not a time,customer,hello\n"));
+    }
+    text.push_str("C1,2026-01-02T10:00:00Z,customer,where is my order\n");
+    std::fs::write(&path, text).unwrap();
+    // The same rows as NDJSON, plus lines that are not JSON at all.
+    let ndjson = dir.path().join("bad.ndjson");
+    let mut lines = String::new();
+    for i in 0..bad {
+        lines.push_str(&format!(
+            "{{\"conv\": \"C{i}\", \"ts\": \"not a time\", \"role\": \"customer\", \"text\": \"hi\"}}\n"
+        ));
+    }
+    lines.push_str(
+        "{\"conv\": \"C1\", \"ts\": \"2026-01-02T10:00:00Z\", \"role\": \"customer\", \"text\": \"where\"}\n",
+    );
+    std::fs::write(&ndjson, lines).unwrap();
+    for (path, format) in [(&path, Format::Csv), (&ndjson, Format::Ndjson)] {
+        let mut stream = importers::stream(path, format, Some(&mapping()), false).unwrap();
+        let all: Vec<Conversation> = stream.by_ref().map(Result::unwrap).collect();
+        assert_eq!(all.len(), 1, "the good row is still read");
+        assert_eq!(stream.error_count(), bad);
+        assert_eq!(stream.errors().len(), importers::RowErrors::KEPT);
+        assert_eq!(stream.errors()[0].line, if format == Format::Csv { 2 } else { 1 }, "the first are kept");
+    }
+}
+
 /// A reader that counts the bytes taken from it.
 struct Counted<R> {
     inner: R,

@@ -36,7 +36,8 @@ use serde_json::{Map, Value};
 use thiserror::Error;
 
 use super::{
-    Conversation, Import, ImportError, ImportedMessage, RowError, Side, json, open_file, parse_role, parse_timestamp,
+    Conversation, Import, ImportError, ImportedMessage, RowError, RowErrors, Side, json, open_file, parse_role,
+    parse_timestamp,
 };
 
 /// A field of an [`ImportedMessage`] that a mapping can fill.
@@ -357,7 +358,7 @@ pub struct Stream {
     /// Each conversation's number of readable rows.
     sizes: Vec<usize>,
     messages: usize,
-    errors: Vec<RowError>,
+    errors: RowErrors,
     /// Readable rows of the second reading so far.
     read: usize,
     /// The rows of conversations not yet complete, by number.
@@ -373,7 +374,7 @@ impl Stream {
         let (input, file) = open_file(path)?;
         let mut first = Rows::new(input, &file, kind, mapping)?;
         let mut seqs: FxHashMap<String, usize> = FxHashMap::default();
-        let (mut sizes, mut errors, mut messages) = (Vec::new(), Vec::new(), 0);
+        let (mut sizes, mut errors, mut messages) = (Vec::new(), RowErrors::default(), 0);
         while let Some(row) = first.next(conversation)? {
             match row {
                 Ok(id) => {
@@ -403,8 +404,12 @@ impl Stream {
         })
     }
 
-    /// The rows that could not be read (all of them: known after the first reading).
+    /// The rows that could not be read (known after the first reading), up to [`RowErrors::KEPT`].
     pub fn errors(&self) -> &[RowError] {
+        self.errors.kept()
+    }
+
+    pub(crate) fn row_errors(&self) -> &RowErrors {
         &self.errors
     }
 

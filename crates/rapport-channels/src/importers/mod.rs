@@ -67,6 +67,39 @@ pub struct RowError {
     pub message: String,
 }
 
+/// The bad rows of a file: every one is counted, the first [`RowErrors::KEPT`] are kept to be named,
+/// so that a file of garbage costs no more memory than a good one.
+#[derive(Debug, Default, Clone)]
+pub struct RowErrors {
+    kept: Vec<RowError>,
+    count: usize,
+}
+
+impl RowErrors {
+    pub const KEPT: usize = 1_000;
+
+    pub fn push(&mut self, e: RowError) {
+        self.count += 1;
+        if self.kept.len() < Self::KEPT {
+            self.kept.push(e);
+        }
+    }
+
+    /// How many rows could not be read.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    /// The first of them, in file order.
+    pub fn kept(&self) -> &[RowError] {
+        &self.kept
+    }
+
+    pub fn into_kept(self) -> Vec<RowError> {
+        self.kept
+    }
+}
+
 /// What reading a whole file can fail with (a bad row is a [`RowError`] item instead).
 #[derive(Debug, Error)]
 pub enum ImportError {
@@ -308,12 +341,22 @@ enum Inner {
 }
 
 impl ConversationStream {
-    /// The rows that could not be read so far (all of them, for the formats read twice).
+    /// The rows that could not be read so far (all of them, for the formats read twice), up to
+    /// [`RowErrors::KEPT`]; [`ConversationStream::error_count`] counts them all.
     pub fn errors(&self) -> &[RowError] {
+        self.row_errors().kept()
+    }
+
+    /// How many rows could not be read so far.
+    pub fn error_count(&self) -> usize {
+        self.row_errors().count()
+    }
+
+    fn row_errors(&self) -> &RowErrors {
         match &self.inner {
-            Inner::Twcs(s) => s.errors(),
-            Inner::Grouped(s) => s.errors(),
-            Inner::Tickets(s) => s.errors(),
+            Inner::Twcs(s) => s.row_errors(),
+            Inner::Grouped(s) => s.row_errors(),
+            Inner::Tickets(s) => &s.errors,
         }
     }
 
@@ -364,19 +407,19 @@ pub struct Tickets<R: Read> {
     records: json::Records<R>,
     read_ticket: ReadTicket,
     file: String,
-    errors: Vec<RowError>,
+    errors: RowErrors,
     seq: usize,
 }
 
 impl<R: Read> Tickets<R> {
     pub(crate) fn new(input: R, file: &str, read_ticket: ReadTicket) -> Result<Self, ImportError> {
         let records = json::Records::auto(input, file)?;
-        Ok(Tickets { records, read_ticket, file: file.into(), errors: Vec::new(), seq: 0 })
+        Ok(Tickets { records, read_ticket, file: file.into(), errors: RowErrors::default(), seq: 0 })
     }
 
     /// The rows (tickets, comments) that could not be read so far.
     pub fn errors(&self) -> &[RowError] {
-        &self.errors
+        self.errors.kept()
     }
 
     /// Reads the rest: all messages, in file order, and the rows that could not be read.
@@ -385,7 +428,7 @@ impl<R: Read> Tickets<R> {
         for c in self.by_ref() {
             messages.extend(c?.messages);
         }
-        Ok(Import { messages, errors: self.errors })
+        Ok(Import { messages, errors: self.errors.into_kept() })
     }
 }
 

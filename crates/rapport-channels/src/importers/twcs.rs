@@ -21,7 +21,7 @@ use std::path::Path;
 use jiff::Timestamp;
 use rustc_hash::FxHashMap;
 
-use super::{Conversation, ImportError, ImportedMessage, RowError, Side, changed};
+use super::{Conversation, ImportError, ImportedMessage, RowError, RowErrors, Side, changed};
 
 /// The file read: messages in file order (threaded), and the rows that could not be read.
 pub use super::Import;
@@ -45,7 +45,7 @@ pub fn read_from(mut input: impl Read, file: &str) -> Result<Import, ImportError
     let mut records = Records::new(bytes.as_slice(), file)?;
     let mut rows = Vec::with_capacity(threads.row_conv.len());
     while rows.len() < threads.row_conv.len() {
-        match records.next(&mut Vec::new())? {
+        match records.next(&mut RowErrors::default())? {
             Some(r) => rows.push(r.to_owned()),
             None => return Err(changed(file)),
         }
@@ -60,7 +60,7 @@ pub fn read_from(mut input: impl Read, file: &str) -> Result<Import, ImportError
         .zip(&threads.row_conv)
         .map(|(r, &c)| r.into_message(labels[c as usize].clone(), accounts[c as usize].name()))
         .collect();
-    Ok(Import { messages, errors: threads.errors })
+    Ok(Import { messages, errors: threads.errors.into_kept() })
 }
 
 /// The conversations of a twcs file, each handed out (in the order its last tweet comes in the file)
@@ -85,8 +85,12 @@ impl Stream {
         Ok(Stream { records, threads, next_row: 0, open: FxHashMap::default(), failed: false })
     }
 
-    /// The rows that could not be read (known after the first pass).
+    /// The rows that could not be read (known after the first pass), up to [`RowErrors::KEPT`].
     pub fn errors(&self) -> &[RowError] {
+        self.threads.errors.kept()
+    }
+
+    pub(crate) fn row_errors(&self) -> &RowErrors {
         &self.threads.errors
     }
 
@@ -102,7 +106,7 @@ impl Stream {
 
     fn advance(&mut self) -> Result<Option<Conversation>, ImportError> {
         while self.next_row < self.threads.row_conv.len() {
-            let Some(row) = self.records.next(&mut Vec::new())?.map(|r| r.to_owned()) else {
+            let Some(row) = self.records.next(&mut RowErrors::default())?.map(|r| r.to_owned()) else {
                 return Err(changed(&self.records.file));
             };
             let conv = self.threads.row_conv[self.next_row];
@@ -196,7 +200,7 @@ impl<R: Read> Records<R> {
 
     /// The next readable row; the rows before it that cannot be read go to `errors`. `None` at the
     /// end, or after an I/O error (which is reported as a row error, as the rows read so far stand).
-    fn next(&mut self, errors: &mut Vec<RowError>) -> Result<Option<RowRef<'_>>, ImportError> {
+    fn next(&mut self, errors: &mut RowErrors) -> Result<Option<RowRef<'_>>, ImportError> {
         let (inbound, at) = loop {
             if self.done {
                 return Ok(None);
@@ -329,13 +333,13 @@ struct Threads {
     row_conv: Vec<u32>,
     sizes: Vec<u32>,
     labels: Vec<Label>,
-    errors: Vec<RowError>,
+    errors: RowErrors,
 }
 
 impl Threads {
     fn read(input: impl Read, file: &str) -> Result<Threads, ImportError> {
         let mut records = Records::new(input, file)?;
-        let mut errors = Vec::new();
+        let mut errors = RowErrors::default();
         let mut nodes = Nodes::default();
         let mut row_node: Vec<u32> = Vec::new();
         let too_many = || ImportError::Format { file: file.into(), message: "more than 4 billion tweet ids".into() };

@@ -93,7 +93,7 @@ pub fn run(args: AssessArgs) -> anyhow::Result<()> {
     progress.stage(&match stream.counts() {
         Some((messages, conversations)) => format!(
             "analysing {messages} messages in {conversations} conversations ({} unreadable rows skipped)…",
-            stream.errors().len()
+            stream.error_count()
         ),
         None => format!("reading and analysing {}…", args.file.display()),
     });
@@ -125,7 +125,7 @@ pub fn run(args: AssessArgs) -> anyhow::Result<()> {
         .with_context(|| format!("writing {}", html_path.display()))?;
     progress.done();
     if !args.quiet {
-        summary(&report, errors.len(), &args.out, started.elapsed());
+        summary(&report, stream.error_count(), &args.out, started.elapsed());
         for e in errors.iter().take(10) {
             eprintln!("skipped {e}");
         }
