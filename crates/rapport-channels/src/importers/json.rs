@@ -13,6 +13,10 @@ use super::{ImportError, RowError};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// The longest record read into memory. A longer line or array element is one bad record: it is
+/// skipped without being held, so one runaway line cannot take the memory of the machine.
+pub(crate) const MAX_RECORD_BYTES: usize = 64 << 20;
+
 /// One record of a JSON-lines file or JSON array.
 #[derive(Debug)]
 pub(crate) enum Record {
@@ -118,12 +122,27 @@ impl<R: Read> Records<R> {
     fn next_line(&mut self) -> Result<Option<Record>, ImportError> {
         loop {
             self.buf.clear();
-            let n = self.input.read_until(b'\n', &mut self.buf).map_err(|e| io(&self.file, e))?;
-            if n == 0 {
+            let (mut read, mut ended) = (0usize, false);
+            while !ended {
+                let chunk = self.input.fill_buf().map_err(|e| io(&self.file, e))?;
+                if chunk.is_empty() {
+                    break;
+                }
+                let used = chunk.iter().position(|&b| b == b'\n').map_or(chunk.len(), |i| i + 1);
+                ended = chunk[used - 1] == b'\n';
+                let room = MAX_RECORD_BYTES.saturating_sub(self.buf.len());
+                self.buf.extend_from_slice(&chunk[..used.min(room)]);
+                self.input.consume(used);
+                read += used;
+            }
+            if read == 0 {
                 self.state = State::Done;
                 return Ok(None);
             }
             self.line += 1;
+            if read > MAX_RECORD_BYTES {
+                return Ok(Some(self.bad(self.line, format!("line longer than {} MiB", MAX_RECORD_BYTES >> 20))));
+            }
             let mut text = self.buf.trim_ascii();
             if self.line == 1 {
                 text = text.strip_prefix(BOM).unwrap_or(text);
@@ -186,6 +205,7 @@ impl<R: Read> Records<R> {
         self.buf.clear();
         let mut scan = Scan::default();
         let mut start_line = None;
+        let mut too_long = false;
         let end = loop {
             let chunk = self.input.fill_buf().map_err(|e| io(&self.file, e))?;
             if chunk.is_empty() {
@@ -206,7 +226,9 @@ impl<R: Read> Records<R> {
                 }
             }
             let element = if step == Step::More { used } else { used - 1 };
-            self.buf.extend_from_slice(&chunk[..element]);
+            let room = MAX_RECORD_BYTES.saturating_sub(self.buf.len());
+            too_long |= element > room;
+            self.buf.extend_from_slice(&chunk[..element.min(room)]);
             self.input.consume(used);
             match step {
                 Step::More => {}
@@ -222,6 +244,10 @@ impl<R: Read> Records<R> {
         }
         self.count += 1;
         let line = start_line.unwrap_or(self.line);
+        if too_long {
+            let message = format!("array element {} is longer than {} MiB", self.count, MAX_RECORD_BYTES >> 20);
+            return Ok(Some(self.bad(line, message)));
+        }
         if text.is_empty() {
             return Ok(Some(self.bad(line, format!("array element {} is empty", self.count))));
         }
@@ -318,6 +344,23 @@ mod tests {
                 })
             })
             .collect()
+    }
+
+    #[test]
+    fn a_runaway_line_or_element_is_one_bad_record_and_is_not_held() {
+        let huge = "x".repeat(MAX_RECORD_BYTES + 10);
+        let lines = format!("{{\"a\": 1}}\n\"{huge}\"\n{{\"b\": 2}}\n");
+        let got = read(&lines, false).unwrap();
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[0], Ok((1, serde_json::json!({"a": 1}))));
+        assert_eq!(got[1], Err((2, "line longer than 64 MiB".to_string())));
+        assert_eq!(got[2], Ok((3, serde_json::json!({"b": 2}))));
+
+        let array = format!("[1,\n\"{huge}\",\n2]");
+        let got = read(&array, true).unwrap();
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[1], Err((2, "array element 2 is longer than 64 MiB".to_string())));
+        assert_eq!(got[2], Ok((3, serde_json::json!(2))));
     }
 
     #[test]
