@@ -379,20 +379,22 @@ impl Iterator for ConversationStream {
     type Item = Result<Conversation, ImportError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.failed {
-            return None;
-        }
-        let next = match &mut self.inner {
-            Inner::Twcs(s) => s.next(),
-            Inner::Grouped(s) => s.next(),
-            Inner::Tickets(s) => s.next(),
-        };
-        let next = match self.strict_error() {
-            Some(e) => Some(Err(e)),
-            None => next,
-        };
-        self.failed = matches!(next, Some(Err(_)));
-        next
+        until_error(
+            self,
+            |s| &mut s.failed,
+            |s| {
+                let next = match &mut s.inner {
+                    Inner::Twcs(r) => r.next(),
+                    Inner::Grouped(r) => r.next(),
+                    Inner::Tickets(r) => r.next(),
+                };
+                // When strict, a bad row read on the way ends the stream, even at its end.
+                match s.strict_error() {
+                    Some(e) => Err(e),
+                    None => next.transpose(),
+                }
+            },
+        )
     }
 }
 
