@@ -4,11 +4,14 @@
 //! ```text
 //! cargo run --release -p rapport-analysis --example throughput -- [CSV_WITH_TEXT_COLUMN] [SECONDS]
 //! cargo run --release -p rapport-analysis --example throughput -- CSV --passes N
+//! cargo run --release -p rapport-analysis --example throughput -- CSV --dump
 //! ```
 //!
 //! `--passes N` runs exactly N passes instead of a timed loop, inside `measured_passes`, so that
 //! `valgrind --tool=callgrind --toggle-collect=*measured_passes*` counts the hot path's instructions
-//! alone — a figure that does not move with the machine's load.
+//! alone — a figure that does not move with the machine's load. `--dump` prints each message's
+//! summary (the hot path's output, one line per message) instead of timing, so that an
+//! optimisation can be checked to change nothing.
 //!
 //! Default input: `../shared/data/airline-dev/tweets-dev.csv` (the 4,328 dev tweets), else the VADER
 //! tweets set fetched by `bench/analysis/fetch_vader_corpora.sh`. Prints one JSON object.
@@ -45,11 +48,13 @@ fn main() {
             root.join("target/corpora/vader/tweets_GroundTruth.txt"),
         ],
     };
+    let dump = args.get(1).is_some_and(|a| a == "--dump");
     let passes: Option<u64> = match (args.get(1).map(String::as_str), args.get(2)) {
         (Some("--passes"), Some(n)) => n.parse().ok(),
         _ => None,
     };
-    let seconds: f64 = if passes.is_some() { 0.0 } else { args.get(1).and_then(|s| s.parse().ok()).unwrap_or(10.0) };
+    let seconds: f64 =
+        if passes.is_some() || dump { 0.0 } else { args.get(1).and_then(|s| s.parse().ok()).unwrap_or(10.0) };
     let Some((path, texts)) = candidates.iter().find_map(|p| load(p).filter(|t| !t.is_empty()).map(|t| (p, t))) else {
         eprintln!("no input found (tried {candidates:?})");
         std::process::exit(2);
@@ -60,6 +65,12 @@ fn main() {
     let engine = Engine::new();
     let build_ms = started.elapsed().as_secs_f64() * 1e3;
     let mut scratch = Scratch::default();
+    if dump {
+        for t in &texts {
+            println!("{:?}", engine.summarize(t, &mut scratch));
+        }
+        return;
+    }
 
     // Warm-up: one pass grows the scratch buffers to the longest message.
     for t in &texts {

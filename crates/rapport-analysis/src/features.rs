@@ -18,8 +18,9 @@
 //! once they have grown.
 
 use crate::hash;
-use crate::lexicon::{Lexicon, MAX_PHRASE_WORDS, Role};
+use crate::lexicon::{MAX_PHRASE_WORDS, Role};
 use crate::tokenizer::{Token, TokenKind};
+use crate::vocab::{Vocabulary, Word};
 
 const SALT_UNI: u64 = 0x0075_6e69;
 const SALT_NEG: u64 = 0x006e_6567;
@@ -168,6 +169,9 @@ pub enum FeatureKind {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Feature {
     pub key: u64,
+    /// Its row in the engine's joint model ([`crate::vocab`]), [`crate::vocab::NO_ROW`] when neither
+    /// model knows it.
+    pub row: u32,
     pub value: f32,
     pub kind: FeatureKind,
     pub from: u32,
@@ -274,45 +278,56 @@ pub fn name_of(f: &Feature, text: &str, tokens: &[Token]) -> String {
     }
 }
 
-/// A word's unigram (negation-marked), stem and the bigram it ends; `prev_word` is the previous word of
-/// the sentence (token index, feature hash) and becomes this one.
+/// A sparse feature (value 1) of the tokens `from..to`.
 #[inline]
-fn push_word(features: &mut Vec<Feature>, prev_word: &mut Option<(u32, u64)>, t: &Token, idx: u32, negated: bool) {
+fn sparse(key: u64, row: u32, kind: FeatureKind, from: u32, to: u32) -> Feature {
+    Feature { key, row, value: 1.0, kind, from, to }
+}
+
+/// A word's unigram (negation-marked), stem and the bigram it ends; `w` is the word's entry in the
+/// vocabulary, `prev_word` the previous word of the sentence (token index, feature hash), and this
+/// word becomes it.
+#[inline(always)]
+fn push_word(
+    vocab: &Vocabulary,
+    features: &mut Vec<Feature>,
+    prev_word: &mut Option<(u32, u64)>,
+    (t, w): (&Token, Word),
+    idx: u32,
+    negated: bool,
+) {
     let fh = feature_hash(t);
-    features.push(Feature {
-        key: if negated { negated_key(fh) } else { unigram_key(fh) },
-        value: 1.0,
-        kind: if negated { FeatureKind::NegatedUnigram } else { FeatureKind::Unigram },
-        from: idx,
-        to: idx + 1,
+    // Numbers share one feature word, which is not the token's own.
+    let w = if t.number { vocab.word(NUMBER_HASH) } else { w };
+    features.push(if negated {
+        let key = negated_key(fh);
+        sparse(key, vocab.row(key), FeatureKind::NegatedUnigram, idx, idx + 1)
+    } else {
+        sparse(unigram_key(fh), w.unigram, FeatureKind::Unigram, idx, idx + 1)
     });
-    push_stem(features, t, idx, negated);
+    if t.stem != t.hash && !negated && !t.number {
+        let key = stem_key(t.stem);
+        features.push(sparse(key, vocab.row(key), FeatureKind::Stem, idx, idx + 1));
+    }
     if let Some((from, ph)) = *prev_word {
-        features.push(Feature { key: bigram_key(ph, fh), value: 1.0, kind: FeatureKind::Bigram, from, to: idx + 1 });
+        let key = bigram_key(ph, fh);
+        features.push(sparse(key, vocab.row(key), FeatureKind::Bigram, from, idx + 1));
     }
     *prev_word = Some((idx, fh));
 }
 
 /// The cluster feature of a word, when it has one.
 #[inline]
-fn push_cluster(features: &mut Vec<Feature>, cluster: u16, idx: u32, negated: bool) {
+fn push_cluster(vocab: &Vocabulary, features: &mut Vec<Feature>, cluster: u16, idx: u32, negated: bool) {
     if cluster != crate::lexicon::NO_CLUSTER {
         features.push(Feature {
             key: cluster_key(cluster, negated),
+            row: vocab.cluster_row(cluster, negated),
             value: 1.0,
             kind: if negated { FeatureKind::NegatedCluster(cluster) } else { FeatureKind::Cluster(cluster) },
             from: idx,
             to: idx + 1,
         });
-    }
-}
-
-/// The stem feature of a word, when the stemmer strips something and the word is not negated
-/// (negated words have their own features).
-#[inline]
-fn push_stem(features: &mut Vec<Feature>, t: &Token, idx: u32, negated: bool) {
-    if t.stem != t.hash && !negated && !t.number {
-        features.push(Feature { key: stem_key(t.stem), value: 1.0, kind: FeatureKind::Stem, from: idx, to: idx + 1 });
     }
 }
 
@@ -332,7 +347,8 @@ fn compound(sum: f32) -> f32 {
 
 /// Extracts the features of an already tokenized message into `s.features` (and the lexicon
 /// hits into `s.hits`).
-pub fn extract(lex: &Lexicon, s: &mut Scratch) {
+pub fn extract(vocab: &Vocabulary, s: &mut Scratch) {
+    let lex = vocab.lexicon();
     let Scratch { tokens, features, hits, sentences } = s;
     features.clear();
     hits.clear();
@@ -380,13 +396,8 @@ pub fn extract(lex: &Lexicon, s: &mut Scratch) {
                 continue;
             }
             TokenKind::Emoticon | TokenKind::Emoji => {
-                features.push(Feature {
-                    key: emo_key(t.hash),
-                    value: 1.0,
-                    kind: FeatureKind::Emo,
-                    from: idx,
-                    to: idx + 1,
-                });
+                let key = emo_key(t.hash);
+                features.push(sparse(key, vocab.row(key), FeatureKind::Emo, idx, idx + 1));
                 if let Some((ours, vader)) = lex.emo(t.hash) {
                     hits.push(LexHit {
                         from: idx,
@@ -413,13 +424,14 @@ pub fn extract(lex: &Lexicon, s: &mut Scratch) {
         caps += u32::from(t.caps && mixed_case);
         elongated += u32::from(t.elongated);
         let negated = negation_left > 0;
-        push_word(features, &mut prev_word, t, idx, negated);
+        let w = vocab.word(t.hash);
+        push_word(vocab, features, &mut prev_word, (t, w), idx, negated);
 
         // Longest lexicon phrase starting here (words only; mentions and URLs end a phrase).
-        let (mut entry, mut prefix, cluster) = lex.lookup_word(t.hash);
-        push_cluster(features, cluster, idx, negated);
+        let (mut entry, mut prefix, cluster) = vocab.slot(w);
+        push_cluster(vocab, features, cluster, idx, negated);
         if entry.is_none() && !prefix && t.alt != t.hash {
-            (entry, prefix) = lex.lookup(t.alt);
+            (entry, prefix) = vocab.lookup(t.alt);
         }
         let mut key = if entry.is_some() || prefix || t.alt == t.hash { t.hash } else { t.alt };
         let mut matched = entry.map(|e| (1usize, e));
@@ -428,7 +440,7 @@ pub fn extract(lex: &Lexicon, s: &mut Scratch) {
             let Some(next) = tokens.get(i + n).filter(|x| x.is_word()) else { break };
             key = hash::phrase_step(key, next.hash);
             n += 1;
-            (entry, prefix) = lex.lookup(key);
+            (entry, prefix) = vocab.lookup(key);
             if let Some(e) = entry {
                 matched = Some((n, e));
             }
@@ -436,7 +448,8 @@ pub fn extract(lex: &Lexicon, s: &mut Scratch) {
         let consumed = matched.map_or(1, |(n, _)| n);
         // Words inside a matched phrase still give unigrams and bigrams.
         for j in 1..consumed {
-            push_word(features, &mut prev_word, &tokens[i + j], (i + j) as u32, negated);
+            let next = &tokens[i + j];
+            push_word(vocab, features, &mut prev_word, (next, vocab.word(next.hash)), (i + j) as u32, negated);
             words += 1;
         }
 
@@ -546,7 +559,8 @@ pub fn extract(lex: &Lexicon, s: &mut Scratch) {
     let vc = compound(vp + vn);
     let mut dense = |d: Dense, value: f32| {
         if value != 0.0 {
-            features.push(Feature { key: d.key(), value, kind: FeatureKind::Dense(d), from: 0, to: 0 });
+            let (key, row) = (d.key(), vocab.dense_row(d));
+            features.push(Feature { key, row, value, kind: FeatureKind::Dense(d), from: 0, to: 0 });
         }
     };
     dense(Dense::OursCompound, oc);

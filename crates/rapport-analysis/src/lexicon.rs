@@ -41,6 +41,8 @@ pub const NO_CLUSTER: u16 = u16::MAX;
 /// Packed slots keep clusters in 8 bits: ids 0..=254 (the cluster file has 200).
 const CLUSTER_NONE: u8 = u8::MAX;
 const PREFIX_BIT: u32 = 1 << 8;
+/// The packed slot of a key the lexicon lacks: no cluster, no longer phrase, no entry.
+pub(crate) const EMPTY_SLOT: u32 = CLUSTER_NONE as u32;
 const ENTRY_SHIFT: u32 = 9;
 
 /// Longest phrase (in words) the lexicon may hold.
@@ -183,9 +185,14 @@ impl Lexicon {
         self.terms = KeyTable::new((None, false, NO_CLUSTER));
     }
 
+    /// Every word or phrase key with its packed slot (for [`crate::vocab`]).
+    pub(crate) fn slots(&self) -> impl Iterator<Item = (u64, u32)> + '_ {
+        self.compact.iter().map(|(k, p)| (k, *p))
+    }
+
     /// Unpacks a compact slot.
     #[inline]
-    fn unpack(&self, packed: u32) -> (Option<&Entry>, bool, u16) {
+    pub(crate) fn unpack(&self, packed: u32) -> (Option<&Entry>, bool, u16) {
         let cluster = (packed & 0xff) as u8;
         let entry = (packed >> ENTRY_SHIFT).checked_sub(1).and_then(|i| self.entries.get(i as usize));
         (entry, packed & PREFIX_BIT != 0, if cluster == CLUSTER_NONE { NO_CLUSTER } else { u16::from(cluster) })

@@ -40,6 +40,7 @@ pub mod reply;
 pub mod table;
 pub mod tokenizer;
 pub mod train;
+pub mod vocab;
 
 mod evidence;
 
@@ -49,8 +50,9 @@ pub use model::{LinearModel, ModelError};
 
 use cues::CueTable;
 use lexicon::Lexicon;
-use table::{KeyTable, Presence};
+use table::KeyTable;
 use tokenizer::Tokenizer;
+use vocab::{NO_ROW, Vocabulary};
 
 const SENTIMENT_MODEL: &str = include_str!("../data/sentiment.model.tsv");
 const REASONS_MODEL: &str = include_str!("../data/reasons.model.tsv");
@@ -66,7 +68,8 @@ const REASON_MIN_CONFIDENCE: f32 = 0.5;
 /// The analysis engine. Build it once and share it.
 #[derive(Debug, Clone)]
 pub struct Engine {
-    lexicon: Lexicon,
+    /// The lexicon, and where each feature's weights are in `joint`.
+    vocab: Vocabulary,
     tokenizer: Tokenizer,
     sentiment: LinearModel,
     /// Class index of negative / neutral / positive in the sentiment model.
@@ -74,27 +77,23 @@ pub struct Engine {
     reasons: ReasonModel,
     /// Emotion cues (categories 0..7, [`Emotion::ALL`]) and intent cues (7.., [`Intent::ALL`]).
     cues: CueTable,
-    /// Both models' weights side by side, one probe and one contiguous row per feature.
+    /// Both models' weights side by side, one contiguous row per feature.
     joint: Joint,
 }
 
-/// Feature key → row of `stride` weights: the sentiment model's classes, then the reason model's
-/// (zeros where a model lacks the feature), then zeros up to one of the [`ROW_WIDTHS`], so the
-/// accumulation has a width known at compile time and runs as whole vector operations.
+/// Rows of `stride` weights, one per feature key ([`Vocabulary`] says which): the sentiment model's
+/// classes, then the reason model's (zeros where a model lacks the feature), then zeros up to one of
+/// the [`ROW_WIDTHS`], so the accumulation has a width known at compile time and runs as whole
+/// vector operations.
 ///
 /// Weights are kept as multiples of `scale` in 16 bits: model files hold four decimals, so with
 /// `scale` = 10⁻⁴ that is the file's value (to an f32 rounding), in half the memory. Scoring is
 /// bound by cache misses into these rows, not by arithmetic.
 #[derive(Debug, Clone)]
 struct Joint {
-    index: KeyTable<u32>,
     weights: Vec<i16>,
     scale: f32,
     stride: usize,
-    /// The keys of the index. About a fifth of the features a message has (mostly bigrams) are in
-    /// neither model; this 16 KiB set (2^17 buckets: ~14 % of absent keys still reach the index)
-    /// answers most of them without touching the large index.
-    present: Presence,
 }
 
 /// Widths a joint row is padded to: the built-in models need 3 + 9 = 12; a custom reason model
@@ -105,7 +104,8 @@ const ROW_WIDTHS: [usize; 4] = [8, 16, 32, 48];
 const FILE_STEP: f32 = 1e-4;
 
 impl Joint {
-    fn new(sentiment: &LinearModel, reasons: &LinearModel) -> Joint {
+    /// The joint rows of two models, and the index from feature key to row.
+    fn new(sentiment: &LinearModel, reasons: &LinearModel) -> (Joint, KeyTable<u32>) {
         let (ns, nr) = (sentiment.classes().len(), reasons.classes().len());
         let stride = ROW_WIDTHS.into_iter().find(|&w| w >= ns + nr).unwrap_or(ROW_WIDTHS[ROW_WIDTHS.len() - 1]);
         let mut index = KeyTable::new(0u32);
@@ -130,21 +130,7 @@ impl Joint {
         let largest = wide.iter().fold(0f32, |m, w| m.max(w.abs()));
         let scale = if largest <= f32::from(i16::MAX) * FILE_STEP { FILE_STEP } else { largest / f32::from(i16::MAX) };
         let weights: Vec<i16> = wide.iter().map(|w| (w / scale).round() as i16).collect();
-        let mut present = Presence::new(17);
-        for (k, _) in index.iter() {
-            present.insert(k);
-        }
-        Joint { index, weights, scale, stride, present }
-    }
-
-    /// The row of a feature, if either model knows it. One path for every kind of feature: a
-    /// branch on the kind costs more in mispredictions than the probe it would save.
-    #[inline]
-    fn row_of(&self, f: &features::Feature) -> Option<u32> {
-        if !self.present.may_contain(f.key) {
-            return None;
-        }
-        self.index.get(f.key).copied()
+        (Joint { weights, scale, stride }, index)
     }
 }
 
@@ -167,8 +153,10 @@ impl<'a, const W: usize> Scorer<'a, W> {
 impl<const W: usize> Scorer<'_, W> {
     #[inline]
     fn push(&mut self, f: &features::Feature) {
-        let Some(r) = self.joint.row_of(f) else { return };
-        let at = r as usize * W;
+        if f.row == NO_ROW {
+            return;
+        }
+        let at = f.row as usize * W;
         let Some(row) = self.joint.weights.get(at..at + W) else { return };
         if f.value == 1.0 {
             for (a, &w) in self.steps.iter_mut().zip(row) {
@@ -229,9 +217,10 @@ impl Engine {
         let sentiment_classes = [class("negative", 0), class("neutral", 1), class("positive", 2)];
         let categories: Vec<&str> =
             Emotion::ALL.iter().map(|e| e.as_str()).chain(Intent::ALL.iter().map(|i| i.as_str())).collect();
-        let joint = Joint::new(&sentiment, &reasons.model);
+        let (joint, rows) = Joint::new(&sentiment, &reasons.model);
+        let vocab = Vocabulary::new(lexicon, rows, &[&sentiment, &reasons.model]);
         Engine {
-            lexicon,
+            vocab,
             tokenizer,
             sentiment,
             sentiment_classes,
@@ -243,7 +232,9 @@ impl Engine {
 
     /// Replaces the reason model (a custom taxonomy).
     pub fn set_reasons(&mut self, reasons: ReasonModel) {
-        self.joint = Joint::new(&self.sentiment, &reasons.model);
+        let (joint, rows) = Joint::new(&self.sentiment, &reasons.model);
+        self.vocab = Vocabulary::new(self.vocab.lexicon().clone(), rows, &[&self.sentiment, &reasons.model]);
+        self.joint = joint;
         self.reasons = reasons;
     }
 
@@ -258,7 +249,7 @@ impl Engine {
     /// Tokenizes `text` and extracts its features into `scratch` (training and evaluation use this).
     pub fn features_into(&self, text: &str, scratch: &mut Scratch) {
         self.tokenizer.tokenize_into(text, &mut scratch.tokens);
-        features::extract(&self.lexicon, scratch);
+        features::extract(&self.vocab, scratch);
     }
 
     /// Sentiment, emotion, reason and intents of a customer message, without evidence.

@@ -243,6 +243,11 @@ impl LinearModel {
         })
     }
 
+    /// The feature names, by row.
+    pub fn feature_names(&self) -> &[String] {
+        &self.names
+    }
+
     /// Every (feature key, row).
     pub fn rows(&self) -> impl Iterator<Item = (u64, u32)> + '_ {
         self.index.iter().map(|(k, r)| (k, *r))

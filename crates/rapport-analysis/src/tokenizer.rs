@@ -114,6 +114,10 @@ pub struct Tokenizer {
     /// Patterns by their first (ASCII) byte, longest first, so `:-((` wins over `:-(` and a
     /// position is compared only with the patterns that can start there.
     emoticons: Vec<Vec<Emoticon>>,
+    /// By first byte, the set of second bytes some pattern starting with it has (all bytes for a
+    /// one-byte pattern): most words start with a letter some emoticon starts with ("T" of `T_T`),
+    /// and this answers them without trying the patterns.
+    seconds: Vec<u128>,
 }
 
 /// An ASCII emoticon of at most 8 bytes, as a little-endian byte group: a position matches it when
@@ -149,12 +153,14 @@ impl Tokenizer {
         emoticons.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
         emoticons.dedup();
         let mut by_byte: Vec<Vec<Emoticon>> = vec![Vec::new(); 128];
+        let mut seconds = vec![0u128; 128];
         for p in emoticons {
             if let (Some(&b), Some(e)) = (p.as_bytes().first(), Emoticon::new(p)) {
                 by_byte[usize::from(b & 0x7f)].push(e);
+                seconds[usize::from(b & 0x7f)] |= p.as_bytes().get(1).map_or(u128::MAX, |&c| 1u128 << (c & 0x7f));
             }
         }
-        Tokenizer { emoticons: by_byte }
+        Tokenizer { emoticons: by_byte, seconds }
     }
 
     /// Splits `text` into a new vector of tokens.
@@ -181,6 +187,7 @@ impl Tokenizer {
             }
             if b.is_ascii_alphanumeric()
                 && !(matches!(b, b'h' | b'H' | b'w' | b'W')
+                    && bytes.get(i + 1).is_some_and(|c| matches!(c | 0x20, b't' | b'w'))
                     && URL_PREFIXES.iter().any(|p| starts_with_ignore_ascii_case(&text[i..], p)))
                 && (self.emoticons[usize::from(b)].is_empty()
                     || self.match_emoticon(&text[i..], prev.is_some_and(char::is_alphanumeric)).is_none())
@@ -358,6 +365,10 @@ impl Tokenizer {
     fn match_emoticon(&self, rest: &str, prev_alnum: bool) -> Option<usize> {
         let bytes = rest.as_bytes();
         let first = bytes.first().map_or(0, |b| usize::from(b & 0x7f));
+        let second = bytes.get(1).map_or(0, |&c| 1u128 << (c & 0x7f));
+        if self.seconds.get(first).is_none_or(|s| s & second == 0) && bytes.len() > 1 {
+            return None;
+        }
         let here = hash::load_le(bytes, 0, 8);
         for p in &self.emoticons[first] {
             // Zero padding past the end of `rest` never equals a pattern byte (patterns have no NUL).
