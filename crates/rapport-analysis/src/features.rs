@@ -290,7 +290,7 @@ fn sparse(key: u64, row: u32, kind: FeatureKind, from: u32, to: u32) -> Feature 
 #[inline(always)]
 fn push_word(
     vocab: &Vocabulary,
-    features: &mut Vec<Feature>,
+    features: &mut impl FeatureSink,
     prev_word: &mut Option<(u32, u64)>,
     (t, w): (&Token, Word),
     idx: u32,
@@ -318,7 +318,7 @@ fn push_word(
 
 /// The cluster feature of a word, when it has one.
 #[inline]
-fn push_cluster(vocab: &Vocabulary, features: &mut Vec<Feature>, cluster: u16, idx: u32, negated: bool) {
+fn push_cluster(vocab: &Vocabulary, features: &mut impl FeatureSink, cluster: u16, idx: u32, negated: bool) {
     if cluster != crate::lexicon::NO_CLUSTER {
         features.push(Feature {
             key: cluster_key(cluster, negated),
@@ -348,9 +348,30 @@ fn compound(sum: f32) -> f32 {
 /// Extracts the features of an already tokenized message into `s.features` (and the lexicon
 /// hits into `s.hits`).
 pub fn extract(vocab: &Vocabulary, s: &mut Scratch) {
-    let lex = vocab.lexicon();
-    let Scratch { tokens, features, hits, sentences } = s;
+    let mut features = std::mem::take(&mut s.features);
     features.clear();
+    extract_into(vocab, s, &mut features);
+    s.features = features;
+}
+
+/// Where [`extract_into`] puts the features it finds: a list (training, evidence) or a consumer that
+/// needs only their rows and values and never stores them (the engine's scorer on the hot path).
+pub trait FeatureSink {
+    fn push(&mut self, f: Feature);
+}
+
+impl FeatureSink for Vec<Feature> {
+    #[inline]
+    fn push(&mut self, f: Feature) {
+        Vec::push(self, f);
+    }
+}
+
+/// [`extract`], with the features going to `features` instead of `s.features` (left as it is);
+/// the lexicon hits still go to `s.hits`.
+pub fn extract_into(vocab: &Vocabulary, s: &mut Scratch, features: &mut impl FeatureSink) {
+    let lex = vocab.lexicon();
+    let Scratch { tokens, hits, sentences, .. } = s;
     hits.clear();
     sentences.clear();
     sentences.push(Sentence::default());

@@ -150,9 +150,9 @@ impl<'a, const W: usize> Scorer<'a, W> {
     }
 }
 
-impl<const W: usize> Scorer<'_, W> {
+impl<const W: usize> features::FeatureSink for Scorer<'_, W> {
     #[inline]
-    fn push(&mut self, f: &features::Feature) {
+    fn push(&mut self, f: features::Feature) {
         if f.row == NO_ROW {
             return;
         }
@@ -170,6 +170,9 @@ impl<const W: usize> Scorer<'_, W> {
         }
     }
 
+}
+
+impl<const W: usize> Scorer<'_, W> {
     /// The summed rows.
     fn sums(&self) -> [f32; W] {
         let mut out = self.acc;
@@ -256,13 +259,29 @@ impl Engine {
     /// Allocation-free once `scratch` has grown to the size of the messages seen.
     pub fn summarize(&self, text: &str, scratch: &mut Scratch) -> Summary {
         let text = email::current_text(text);
-        self.features_into(text, scratch);
+        self.tokenizer.tokenize_into(text, &mut scratch.tokens);
+        scratch.features.clear();
         self.summary_of(scratch)
     }
 
-    fn summary_of(&self, scratch: &Scratch) -> Summary {
-        let (ss, rs) = self.score_both(&scratch.features);
+    /// The summary of the tokens in `scratch`. Their features go straight into the scorer, never
+    /// into a list (`scratch.features` is left as it is).
+    fn summary_of(&self, scratch: &mut Scratch) -> Summary {
+        let (ss, rs) = match self.joint.stride {
+            8 => self.extract_scored::<8>(scratch),
+            16 => self.extract_scored::<16>(scratch),
+            32 => self.extract_scored::<32>(scratch),
+            _ => self.extract_scored::<{ ROW_WIDTHS[ROW_WIDTHS.len() - 1] }>(scratch),
+        };
         self.summary_from(scratch, ss, rs)
+    }
+
+    /// Both models' scores, summing each feature's joint row (`W`, the joint stride, known at compile
+    /// time) as extraction finds it.
+    fn extract_scored<const W: usize>(&self, scratch: &mut Scratch) -> (model::Scores, model::Scores) {
+        let mut scorer = Scorer::<W>::new(&self.joint);
+        features::extract_into(&self.vocab, scratch, &mut scorer);
+        self.logits(&scorer.sums())
     }
 
     fn summary_from(&self, scratch: &Scratch, ss: model::Scores, rs: model::Scores) -> Summary {
@@ -320,24 +339,6 @@ impl Engine {
         Summary { sentiment, emotion, reason, reason_confidence: f64::from(reason_confidence), intents }
     }
 
-    /// Both models' scores in one pass over the features.
-    fn score_both(&self, feats: &[features::Feature]) -> (model::Scores, model::Scores) {
-        match self.joint.stride {
-            8 => self.score_with::<8>(feats),
-            16 => self.score_with::<16>(feats),
-            32 => self.score_with::<32>(feats),
-            _ => self.score_with::<{ ROW_WIDTHS[ROW_WIDTHS.len() - 1] }>(feats),
-        }
-    }
-
-    fn score_with<const W: usize>(&self, feats: &[features::Feature]) -> (model::Scores, model::Scores) {
-        let mut scorer = Scorer::<W>::new(&self.joint);
-        for f in feats {
-            scorer.push(f);
-        }
-        self.logits(&scorer.sums())
-    }
-
     /// Both models' logits: their biases plus the summed joint rows `acc`.
     fn logits(&self, acc: &[f32]) -> (model::Scores, model::Scores) {
         let start = |m: &LinearModel| {
@@ -366,7 +367,7 @@ impl Engine {
         let mut scratch = Scratch::default();
         let current = email::current_text(text);
         self.features_into(current, &mut scratch);
-        let summary = self.summary_of(&scratch);
+        let summary = self.summary_of(&mut scratch);
         if !readable(&scratch) {
             return MessageAnalysis {
                 sentiment: summary.sentiment,

@@ -179,6 +179,29 @@ fn summarize_agrees_with_analyze_and_reuses_its_buffers() {
     }
 }
 
+/// The hot path sums features as it extracts them; training and evidence read the list. Both must
+/// be the same features: the list scored by the sentiment model gives the hot path's scores (to the
+/// 16-bit rounding of the joint rows).
+#[test]
+fn the_hot_path_scores_the_features_the_list_holds() {
+    let engine = engine();
+    let mut scratch = Scratch::default();
+    for text in [
+        "Still waiting for my refund!!! NOT ok :( #NeverAgain",
+        "not happy, order 1234 delayed 3 days... thanks for nothing",
+        "I loooove the new app 😍 but checkout doesn't work",
+        "Thanks, all good",
+    ] {
+        let s = engine.summarize(text, &mut scratch);
+        engine.features_into(text, &mut scratch);
+        let p = engine.sentiment_model().score(&scratch.features).probabilities();
+        let classes = engine.sentiment_model().classes();
+        let prob = |name: &str| classes.iter().position(|c| c == name).map_or(0.0, |i| p[i]);
+        let score = f64::from(prob("positive") - prob("negative"));
+        assert!((score - s.sentiment.score).abs() < 1e-3, "{text}: {score} vs {}", s.sentiment.score);
+    }
+}
+
 #[test]
 fn analysis_is_deterministic_and_shareable() {
     let text = "Thanks, but the refund is STILL missing!!! :(";
