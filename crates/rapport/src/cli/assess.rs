@@ -99,6 +99,7 @@ pub fn run(args: AssessArgs) -> anyhow::Result<()> {
     });
     let engine = Engine::new();
     let csv_path = args.out.join("conversations.csv");
+    let made_out = !args.out.exists();
     std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     // The fact table is written as the conversations are assessed: it is never held whole.
     let mut table = FactTable::create(&csv_path)?;
@@ -112,6 +113,10 @@ pub fn run(args: AssessArgs) -> anyhow::Result<()> {
         Err(e) => {
             // A strict reading stopped, or the file could not be read to the end: no partial table.
             let _ = std::fs::remove_file(&csv_path);
+            // And no empty directory of this run's making (remove_dir never takes a non-empty one).
+            if made_out {
+                let _ = std::fs::remove_dir(&args.out);
+            }
             return Err(e);
         }
     };

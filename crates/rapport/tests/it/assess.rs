@@ -154,7 +154,8 @@ fn vendor_exports_are_sniffed_and_generic_files_need_a_mapping() {
 }
 
 /// A bad row in the middle of a streamed file is skipped and named with its line, and everything
-/// else is assessed; `--strict` stops there instead, with the file and line, and leaves no report.
+/// else is assessed; `--strict` stops there instead, with the file and line, and leaves no report
+/// (nor the output directory, when the run made it).
 #[test]
 fn a_bad_row_in_the_middle_is_named_and_skipped_and_strict_stops_at_it() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -212,5 +213,14 @@ fn a_bad_row_in_the_middle_is_named_and_skipped_and_strict_stops_at_it() {
         for written in ["report.json", "report.html", "conversations.csv"] {
             assert!(!dir.path().join("strict").join(written).exists(), "{file}: {written} left behind");
         }
+        assert!(!dir.path().join("strict").exists(), "{file}: the directory this run made is left behind");
+
+        // A directory that was there before stays, with what it held.
+        std::fs::create_dir_all(dir.path().join("mine")).expect("mkdir");
+        std::fs::write(dir.path().join("mine/notes.txt"), "keep").expect("write");
+        let mut args = vec!["assess", file, "--out", "mine", "--strict"];
+        args.extend(&extra);
+        assert_eq!(rapport(&args, dir.path()).status.code(), Some(2), "{file}");
+        assert!(dir.path().join("mine/notes.txt").exists(), "{file}: a file of the user's was removed");
     }
 }
