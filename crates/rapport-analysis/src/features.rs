@@ -367,6 +367,23 @@ impl FeatureSink for Vec<Feature> {
     }
 }
 
+/// A sink that keeps nothing (the hot path, which only scores).
+pub struct Discard;
+
+impl FeatureSink for Discard {
+    #[inline]
+    fn push(&mut self, _: Feature) {}
+}
+
+/// Both sinks get every feature: scored and listed in one extraction.
+impl<A: FeatureSink, B: FeatureSink> FeatureSink for (A, &mut B) {
+    #[inline]
+    fn push(&mut self, f: Feature) {
+        self.0.push(f);
+        self.1.push(f);
+    }
+}
+
 /// [`extract`], with the features going to `features` instead of `s.features` (left as it is);
 /// the lexicon hits still go to `s.hits`.
 pub fn extract_into(vocab: &Vocabulary, s: &mut Scratch, features: &mut impl FeatureSink) {

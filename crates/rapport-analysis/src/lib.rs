@@ -261,27 +261,31 @@ impl Engine {
         let text = email::current_text(text);
         self.tokenizer.tokenize_into(text, &mut scratch.tokens);
         scratch.features.clear();
-        self.summary_of(scratch)
+        self.summary_of(scratch, &mut features::Discard)
     }
 
-    /// The summary of the tokens in `scratch`. Their features go straight into the scorer, never
-    /// into a list (`scratch.features` is left as it is).
-    fn summary_of(&self, scratch: &mut Scratch) -> Summary {
+    /// The summary of the tokens in `scratch`. Their features go straight into the scorer and to
+    /// `list` (which may keep them or not); `scratch.features` is left as it is.
+    fn summary_of(&self, scratch: &mut Scratch, list: &mut impl features::FeatureSink) -> Summary {
         let (ss, rs) = match self.joint.stride {
-            8 => self.extract_scored::<8>(scratch),
-            16 => self.extract_scored::<16>(scratch),
-            32 => self.extract_scored::<32>(scratch),
-            _ => self.extract_scored::<{ ROW_WIDTHS[ROW_WIDTHS.len() - 1] }>(scratch),
+            8 => self.extract_scored::<8>(scratch, list),
+            16 => self.extract_scored::<16>(scratch, list),
+            32 => self.extract_scored::<32>(scratch, list),
+            _ => self.extract_scored::<{ ROW_WIDTHS[ROW_WIDTHS.len() - 1] }>(scratch, list),
         };
         self.summary_from(scratch, ss, rs)
     }
 
     /// Both models' scores, summing each feature's joint row (`W`, the joint stride, known at compile
     /// time) as extraction finds it.
-    fn extract_scored<const W: usize>(&self, scratch: &mut Scratch) -> (model::Scores, model::Scores) {
-        let mut scorer = Scorer::<W>::new(&self.joint);
-        features::extract_into(&self.vocab, scratch, &mut scorer);
-        self.logits(&scorer.sums())
+    fn extract_scored<const W: usize>(
+        &self,
+        scratch: &mut Scratch,
+        list: &mut impl features::FeatureSink,
+    ) -> (model::Scores, model::Scores) {
+        let mut sink = (Scorer::<W>::new(&self.joint), list);
+        features::extract_into(&self.vocab, scratch, &mut sink);
+        self.logits(&sink.0.sums())
     }
 
     fn summary_from(&self, scratch: &Scratch, ss: model::Scores, rs: model::Scores) -> Summary {
@@ -366,8 +370,11 @@ impl Engine {
     pub fn analyze_customer(&self, text: &str) -> MessageAnalysis {
         let mut scratch = Scratch::default();
         let current = email::current_text(text);
-        self.features_into(current, &mut scratch);
-        let summary = self.summary_of(&mut scratch);
+        self.tokenizer.tokenize_into(current, &mut scratch.tokens);
+        // One extraction, scored and listed (the evidence reads the list).
+        let mut list = std::mem::take(&mut scratch.features);
+        let summary = self.summary_of(&mut scratch, &mut list);
+        scratch.features = list;
         if !readable(&scratch) {
             return MessageAnalysis {
                 sentiment: summary.sentiment,
