@@ -86,13 +86,15 @@ pub struct Engine {
 /// the [`ROW_WIDTHS`], so the accumulation has a width known at compile time and runs as whole
 /// vector operations.
 ///
-/// Weights are kept as multiples of `scale` in 16 bits: model files hold four decimals, so with
-/// `scale` = 10⁻⁴ that is the file's value (to an f32 rounding), in half the memory. Scoring is
-/// bound by cache misses into these rows, not by arithmetic.
+/// Weights are kept in 8 bits as multiples of a step per lane (class): the lane's largest weight
+/// over 127. Scoring is bound by cache misses into these rows, so a quarter of the memory of f32
+/// weights buys more than the rounding costs: the largest weights of the shipped models are below
+/// 1.2, so a step is below 0.01 and a message's logits move by about 0.01 (`eval/RESULTS.md`).
 #[derive(Debug, Clone)]
 struct Joint {
-    weights: Vec<i16>,
-    scale: f32,
+    weights: Vec<i8>,
+    /// The step of each lane (`stride` of them).
+    steps: Vec<f32>,
     stride: usize,
 }
 
@@ -100,8 +102,8 @@ struct Joint {
 /// may have up to [`model::MAX_CLASSES`] classes.
 /// Rows are whole fractions or multiples of a 64-byte cache line, so none straddles two.
 const ROW_WIDTHS: [usize; 4] = [8, 16, 32, 48];
-/// The step of the model files' four decimals.
-const FILE_STEP: f32 = 1e-4;
+/// The largest step count of a weight.
+const WEIGHT_STEPS: f32 = 127.0;
 
 impl Joint {
     /// The joint rows of two models, and the index from feature key to row.
@@ -126,27 +128,52 @@ impl Joint {
             let at = row_of(k, &mut wide);
             wide[at + ns..at + ns + nr].copy_from_slice(reasons.row(r));
         }
-        // A model with weights beyond 16 bits of file steps (none we ship) gets a coarser step.
-        let largest = wide.iter().fold(0f32, |m, w| m.max(w.abs()));
-        let scale = if largest <= f32::from(i16::MAX) * FILE_STEP { FILE_STEP } else { largest / f32::from(i16::MAX) };
-        let weights: Vec<i16> = wide.iter().map(|w| (w / scale).round() as i16).collect();
-        (Joint { weights, scale, stride }, index)
+        let mut steps = vec![0f32; stride];
+        for row in wide.chunks_exact(stride) {
+            for (s, w) in steps.iter_mut().zip(row) {
+                *s = s.max(w.abs());
+            }
+        }
+        for s in &mut steps {
+            // An all-zero lane (padding) keeps step 1: any step gives it zeros.
+            *s = if *s > 0.0 { *s / WEIGHT_STEPS } else { 1.0 };
+        }
+        let weights = wide
+            .chunks_exact(stride)
+            .flat_map(|row| row.iter().zip(&steps).map(|(w, s)| (w / s).round().clamp(-WEIGHT_STEPS, WEIGHT_STEPS) as i8))
+            .collect();
+        (Joint { weights, steps, stride }, index)
     }
 }
 
 /// Sums `value × row` of each feature pushed into it, over the joint rows (`W`, the joint stride,
 /// known at compile time so the sum runs as whole vector operations). Sparse features (value 1, all
-/// but a handful per message) add their 16-bit rows in exact integer arithmetic, with no conversion
-/// or multiply; the others go through floats.
+/// but a handful per message) add their 8-bit rows into 16-bit lanes, exact integer arithmetic with
+/// no conversion or multiply, moved into 32-bit lanes before they could overflow; the others go
+/// through floats.
 struct Scorer<'a, const W: usize> {
     joint: &'a Joint,
-    steps: [i32; W],
+    narrow: [i16; W],
+    /// Sparse features summed into `narrow` since it was last moved into `wide`.
+    pending: u32,
+    wide: [i32; W],
     acc: [f32; W],
 }
 
+/// Sparse rows `narrow` can sum without overflow: 258 × 127 fits in an i16.
+const NARROW_ROWS: u32 = 256;
+
 impl<'a, const W: usize> Scorer<'a, W> {
     fn new(joint: &'a Joint) -> Self {
-        Scorer { joint, steps: [0; W], acc: [0.0; W] }
+        Scorer { joint, narrow: [0; W], pending: 0, wide: [0; W], acc: [0.0; W] }
+    }
+
+    fn widen(&mut self) {
+        for (w, n) in self.wide.iter_mut().zip(&mut self.narrow) {
+            *w += i32::from(*n);
+            *n = 0;
+        }
+        self.pending = 0;
     }
 }
 
@@ -157,27 +184,32 @@ impl<const W: usize> features::FeatureSink for Scorer<'_, W> {
             return;
         }
         let at = f.row as usize * W;
-        let Some(row) = self.joint.weights.get(at..at + W) else { return };
+        let Some(row) = self.joint.weights.get(at..at + W).and_then(|r| <&[i8; W]>::try_from(r).ok()) else { return };
         if f.value == 1.0 {
-            for (a, &w) in self.steps.iter_mut().zip(row) {
-                *a += i32::from(w);
+            if self.pending == NARROW_ROWS {
+                self.widen();
             }
+            let mut sum = self.narrow;
+            for (a, &w) in sum.iter_mut().zip(row) {
+                *a += i16::from(w);
+            }
+            self.narrow = sum;
+            self.pending += 1;
         } else {
-            let v = f.value * self.joint.scale;
-            for (a, &w) in self.acc.iter_mut().zip(row) {
-                *a += f32::from(w) * v;
+            for ((a, &w), s) in self.acc.iter_mut().zip(row).zip(&self.joint.steps) {
+                *a += f32::from(w) * (f.value * s);
             }
         }
     }
-
 }
 
 impl<const W: usize> Scorer<'_, W> {
     /// The summed rows.
-    fn sums(&self) -> [f32; W] {
+    fn sums(&mut self) -> [f32; W] {
+        self.widen();
         let mut out = self.acc;
-        for (o, &s) in out.iter_mut().zip(&self.steps) {
-            *o += s as f32 * self.joint.scale;
+        for ((o, &n), s) in out.iter_mut().zip(&self.wide).zip(&self.joint.steps) {
+            *o += n as f32 * s;
         }
         out
     }

@@ -181,7 +181,8 @@ fn summarize_agrees_with_analyze_and_reuses_its_buffers() {
 
 /// The hot path sums features as it extracts them; training and evidence read the list. Both must
 /// be the same features: the list scored by the sentiment model gives the hot path's scores (to the
-/// 16-bit rounding of the joint rows).
+/// 8-bit rounding of the joint rows: a step below 0.005 per weight here, while a feature missing from
+/// either side moves the score by tenths).
 #[test]
 fn the_hot_path_scores_the_features_the_list_holds() {
     let engine = engine();
@@ -198,7 +199,7 @@ fn the_hot_path_scores_the_features_the_list_holds() {
         let classes = engine.sentiment_model().classes();
         let prob = |name: &str| classes.iter().position(|c| c == name).map_or(0.0, |i| p[i]);
         let score = f64::from(prob("positive") - prob("negative"));
-        assert!((score - s.sentiment.score).abs() < 1e-3, "{text}: {score} vs {}", s.sentiment.score);
+        assert!((score - s.sentiment.score).abs() < 0.02, "{text}: {score} vs {}", s.sentiment.score);
     }
 }
 
