@@ -33,6 +33,7 @@ pub mod cues;
 pub mod email;
 pub mod features;
 pub mod hash;
+pub mod joint;
 pub mod labels;
 pub mod lexicon;
 pub mod model;
@@ -49,10 +50,10 @@ pub use labels::{ComplaintReason, Emotion, Intent, SentimentLabel};
 pub use model::{LinearModel, ModelError};
 
 use cues::CueTable;
+use joint::Scorer;
 use lexicon::Lexicon;
-use table::KeyTable;
 use tokenizer::Tokenizer;
-use vocab::{NO_ROW, Vocabulary};
+use vocab::Vocabulary;
 
 const SENTIMENT_MODEL: &str = include_str!("../data/sentiment.model.tsv");
 const REASONS_MODEL: &str = include_str!("../data/reasons.model.tsv");
@@ -68,7 +69,7 @@ const REASON_MIN_CONFIDENCE: f32 = 0.5;
 /// The analysis engine. Build it once and share it.
 #[derive(Debug, Clone)]
 pub struct Engine {
-    /// The lexicon, and where each feature's weights are in `joint`.
+    /// The lexicon, and both models' weights by feature.
     vocab: Vocabulary,
     tokenizer: Tokenizer,
     sentiment: LinearModel,
@@ -77,142 +78,6 @@ pub struct Engine {
     reasons: ReasonModel,
     /// Emotion cues (categories 0..7, [`Emotion::ALL`]) and intent cues (7.., [`Intent::ALL`]).
     cues: CueTable,
-    /// Both models' weights side by side, one contiguous row per feature.
-    joint: Joint,
-}
-
-/// Rows of `stride` weights, one per feature key ([`Vocabulary`] says which): the sentiment model's
-/// classes, then the reason model's (zeros where a model lacks the feature), then zeros up to one of
-/// the [`ROW_WIDTHS`], so the accumulation has a width known at compile time and runs as whole
-/// vector operations.
-///
-/// Weights are kept in 8 bits as multiples of a step per lane (class): the lane's largest weight
-/// over 127. Scoring is bound by cache misses into these rows, so a quarter of the memory of f32
-/// weights buys more than the rounding costs: the largest weights of the shipped models are below
-/// 1.2, so a step is below 0.01 and a message's logits move by about 0.01 (`eval/RESULTS.md`).
-#[derive(Debug, Clone)]
-struct Joint {
-    weights: Vec<i8>,
-    /// The step of each lane (`stride` of them).
-    steps: Vec<f32>,
-    stride: usize,
-}
-
-/// Widths a joint row is padded to: the built-in models need 3 + 9 = 12; a custom reason model
-/// may have up to [`model::MAX_CLASSES`] classes.
-/// Rows are whole fractions or multiples of a 64-byte cache line, so none straddles two.
-const ROW_WIDTHS: [usize; 4] = [8, 16, 32, 48];
-/// The largest step count of a weight.
-const WEIGHT_STEPS: f32 = 127.0;
-
-impl Joint {
-    /// The joint rows of two models, and the index from feature key to row.
-    fn new(sentiment: &LinearModel, reasons: &LinearModel) -> (Joint, KeyTable<u32>) {
-        let (ns, nr) = (sentiment.classes().len(), reasons.classes().len());
-        let stride = ROW_WIDTHS.into_iter().find(|&w| w >= ns + nr).unwrap_or(ROW_WIDTHS[ROW_WIDTHS.len() - 1]);
-        let mut index = KeyTable::new(0u32);
-        let mut wide: Vec<f32> = Vec::new();
-        let mut row_of = |key: u64, wide: &mut Vec<f32>| -> usize {
-            let next = (wide.len() / stride) as u32;
-            let r = *index.get_or_insert(key, next) as usize;
-            if r == next as usize {
-                wide.resize(wide.len() + stride, 0.0);
-            }
-            r * stride
-        };
-        for (k, r) in sentiment.rows() {
-            let at = row_of(k, &mut wide);
-            wide[at..at + ns].copy_from_slice(sentiment.row(r));
-        }
-        for (k, r) in reasons.rows() {
-            let at = row_of(k, &mut wide);
-            wide[at + ns..at + ns + nr].copy_from_slice(reasons.row(r));
-        }
-        let mut steps = vec![0f32; stride];
-        for row in wide.chunks_exact(stride) {
-            for (s, w) in steps.iter_mut().zip(row) {
-                *s = s.max(w.abs());
-            }
-        }
-        for s in &mut steps {
-            // An all-zero lane (padding) keeps step 1: any step gives it zeros.
-            *s = if *s > 0.0 { *s / WEIGHT_STEPS } else { 1.0 };
-        }
-        let weights = wide
-            .chunks_exact(stride)
-            .flat_map(|row| row.iter().zip(&steps).map(|(w, s)| (w / s).round().clamp(-WEIGHT_STEPS, WEIGHT_STEPS) as i8))
-            .collect();
-        (Joint { weights, steps, stride }, index)
-    }
-}
-
-/// Sums `value × row` of each feature pushed into it, over the joint rows (`W`, the joint stride,
-/// known at compile time so the sum runs as whole vector operations). Sparse features (value 1, all
-/// but a handful per message) add their 8-bit rows into 16-bit lanes, exact integer arithmetic with
-/// no conversion or multiply, moved into 32-bit lanes before they could overflow; the others go
-/// through floats.
-struct Scorer<'a, const W: usize> {
-    joint: &'a Joint,
-    narrow: [i16; W],
-    /// Sparse features summed into `narrow` since it was last moved into `wide`.
-    pending: u32,
-    wide: [i32; W],
-    acc: [f32; W],
-}
-
-/// Sparse rows `narrow` can sum without overflow: 258 × 127 fits in an i16.
-const NARROW_ROWS: u32 = 256;
-
-impl<'a, const W: usize> Scorer<'a, W> {
-    fn new(joint: &'a Joint) -> Self {
-        Scorer { joint, narrow: [0; W], pending: 0, wide: [0; W], acc: [0.0; W] }
-    }
-
-    fn widen(&mut self) {
-        for (w, n) in self.wide.iter_mut().zip(&mut self.narrow) {
-            *w += i32::from(*n);
-            *n = 0;
-        }
-        self.pending = 0;
-    }
-}
-
-impl<const W: usize> features::FeatureSink for Scorer<'_, W> {
-    #[inline]
-    fn push(&mut self, f: features::Feature) {
-        if f.row == NO_ROW {
-            return;
-        }
-        let at = f.row as usize * W;
-        let Some(row) = self.joint.weights.get(at..at + W).and_then(|r| <&[i8; W]>::try_from(r).ok()) else { return };
-        if f.value == 1.0 {
-            if self.pending == NARROW_ROWS {
-                self.widen();
-            }
-            let mut sum = self.narrow;
-            for (a, &w) in sum.iter_mut().zip(row) {
-                *a += i16::from(w);
-            }
-            self.narrow = sum;
-            self.pending += 1;
-        } else {
-            for ((a, &w), s) in self.acc.iter_mut().zip(row).zip(&self.joint.steps) {
-                *a += f32::from(w) * (f.value * s);
-            }
-        }
-    }
-}
-
-impl<const W: usize> Scorer<'_, W> {
-    /// The summed rows.
-    fn sums(&mut self) -> [f32; W] {
-        self.widen();
-        let mut out = self.acc;
-        for ((o, &n), s) in out.iter_mut().zip(&self.wide).zip(&self.joint.steps) {
-            *o += n as f32 * s;
-        }
-        out
-    }
 }
 
 /// A complaint-reason classifier: the built-in one (classes of [`ComplaintReason`]) or a business's
@@ -252,14 +117,12 @@ impl Engine {
         let sentiment_classes = [class("negative", 0), class("neutral", 1), class("positive", 2)];
         let categories: Vec<&str> =
             Emotion::ALL.iter().map(|e| e.as_str()).chain(Intent::ALL.iter().map(|i| i.as_str())).collect();
-        let (joint, rows) = Joint::new(&sentiment, &reasons.model);
-        let vocab = Vocabulary::new(lexicon, rows, &[&sentiment, &reasons.model]);
+        let vocab = Vocabulary::new(lexicon, &sentiment, &reasons.model);
         Engine {
             vocab,
             tokenizer,
             sentiment,
             sentiment_classes,
-            joint,
             reasons,
             cues: CueTable::parse_files(&[(EMOTION_CUES, "emotion.tsv"), (INTENT_CUES, "intents.tsv")], &categories).0,
         }
@@ -267,9 +130,7 @@ impl Engine {
 
     /// Replaces the reason model (a custom taxonomy).
     pub fn set_reasons(&mut self, reasons: ReasonModel) {
-        let (joint, rows) = Joint::new(&self.sentiment, &reasons.model);
-        self.vocab = Vocabulary::new(self.vocab.lexicon().clone(), rows, &[&self.sentiment, &reasons.model]);
-        self.joint = joint;
+        self.vocab = Vocabulary::new(self.vocab.lexicon().clone(), &self.sentiment, &reasons.model);
         self.reasons = reasons;
     }
 
@@ -299,23 +160,22 @@ impl Engine {
     /// The summary of the tokens in `scratch`. Their features go straight into the scorer and to
     /// `list` (which may keep them or not); `scratch.features` is left as it is.
     fn summary_of(&self, scratch: &mut Scratch, list: &mut impl features::FeatureSink) -> Summary {
-        let (ss, rs) = match self.joint.stride {
-            8 => self.extract_scored::<8>(scratch, list),
-            16 => self.extract_scored::<16>(scratch, list),
-            32 => self.extract_scored::<32>(scratch, list),
-            _ => self.extract_scored::<{ ROW_WIDTHS[ROW_WIDTHS.len() - 1] }>(scratch, list),
+        let (ss, rs) = match self.vocab.joint().blocks() {
+            1 => self.extract_scored::<1>(scratch, list),
+            2 => self.extract_scored::<2>(scratch, list),
+            _ => self.extract_scored::<{ joint::SLOT_BLOCKS[joint::SLOT_BLOCKS.len() - 1] }>(scratch, list),
         };
         self.summary_from(scratch, ss, rs)
     }
 
-    /// Both models' scores, summing each feature's joint row (`W`, the joint stride, known at compile
-    /// time) as extraction finds it.
-    fn extract_scored<const W: usize>(
+    /// Both models' scores, summing each feature's joint row (of `B` blocks, known at compile time)
+    /// as extraction finds it.
+    fn extract_scored<const B: usize>(
         &self,
         scratch: &mut Scratch,
         list: &mut impl features::FeatureSink,
     ) -> (model::Scores, model::Scores) {
-        let mut sink = (Scorer::<W>::new(&self.joint), list);
+        let mut sink = (Scorer::<B>::new(self.vocab.joint()), list);
         features::extract_into(&self.vocab, scratch, &mut sink);
         self.logits(&sink.0.sums())
     }
@@ -375,19 +235,19 @@ impl Engine {
         Summary { sentiment, emotion, reason, reason_confidence: f64::from(reason_confidence), intents }
     }
 
-    /// Both models' logits: their biases plus the summed joint rows `acc`.
-    fn logits(&self, acc: &[f32]) -> (model::Scores, model::Scores) {
+    /// Both models' logits: their biases plus the summed joint rows `sums` ([`Scorer::sums`]).
+    fn logits(&self, sums: &[f32]) -> (model::Scores, model::Scores) {
         let start = |m: &LinearModel| {
             let mut s = model::Scores { n: m.classes().len(), logits: [0f32; model::MAX_CLASSES] };
             s.logits[..s.n].copy_from_slice(m.bias());
             s
         };
         let (mut ss, mut rs) = (start(&self.sentiment), start(&self.reasons.model));
-        let ns = ss.n;
-        for (l, a) in ss.logits[..ns].iter_mut().zip(acc) {
+        let (s_sums, r_sums) = self.vocab.joint().split(sums);
+        for (l, a) in ss.logits[..ss.n].iter_mut().zip(s_sums) {
             *l += a;
         }
-        for (l, a) in rs.logits[..rs.n].iter_mut().zip(acc.get(ns..).unwrap_or(&[])) {
+        for (l, a) in rs.logits[..rs.n].iter_mut().zip(r_sums) {
             *l += a;
         }
         (ss, rs)

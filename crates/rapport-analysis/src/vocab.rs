@@ -2,22 +2,21 @@
 //!
 //! Reading a word needs its lexicon slot (entry, phrase-prefix flag, cluster) and the joint-model
 //! rows of the features it gives: unigram or negated unigram, stem, cluster, bigram. Kept in
-//! separate tables that is one probe into the lexicon and one per feature into the model's index,
-//! and those probes' cache misses bound the engine. Here one probe per word answers its lexicon slot
-//! and both unigram rows; clusters and dense features index small arrays; only stems, bigrams and
-//! emoticons still go through the feature index. Every feature leaves extraction with its row
-//! ([`crate::features::Feature::row`]), so scoring is a sum of rows.
+//! separate tables that is one probe into the lexicon and one per feature into the model's table
+//! ([`Joint`]), and those probes' cache misses bound the engine. Here one probe per word answers its
+//! lexicon slot and its unigram's row; clusters and dense features index small arrays; only negated
+//! unigrams, stems, bigrams and emoticons still probe the joint table. Every feature leaves
+//! extraction with its row ([`crate::features::Feature::row`]), so scoring is a sum of rows.
 //!
 //! Rows belong to one joint model: the vocabulary is rebuilt with it ([`crate::Engine::set_reasons`]).
 
 use crate::features::{self, Dense, NUMBER_HASH};
 use crate::hash;
+use crate::joint::Joint;
+pub use crate::joint::NO_ROW;
 use crate::lexicon::{EMPTY_SLOT, Entry, Lexicon, NO_CLUSTER};
 use crate::model::LinearModel;
-use crate::table::{KeyTable, Presence};
-
-/// The row of a feature neither model knows.
-pub const NO_ROW: u32 = u32::MAX;
+use crate::table::KeyTable;
 
 /// Clusters a packed lexicon slot can hold (8 bits, one value meaning "none").
 const CLUSTERS: usize = 255;
@@ -44,12 +43,8 @@ pub struct Vocabulary {
     /// Word and phrase keys ([`hash::word`], [`hash::phrase_step`]) → slot and unigram rows. Holds
     /// every lexicon key and every word a model has a unigram for, so a word it lacks has neither.
     words: KeyTable<Word>,
-    /// Feature key → joint row.
-    rows: KeyTable<u32>,
-    /// The keys of `rows`. About a fifth of the features a message has (mostly bigrams) are in
-    /// neither model; this 16 KiB set (2^17 buckets: ~14 % of absent keys still reach the index)
-    /// answers most of them without touching the larger index.
-    present: Presence,
+    /// Feature key → joint row, and the rows.
+    joint: Joint,
     /// Cluster id → rows of its plain and negated feature.
     clusters: Vec<[u32; 2]>,
     /// Dense feature id → row.
@@ -57,19 +52,16 @@ pub struct Vocabulary {
 }
 
 impl Vocabulary {
-    /// `rows` maps the feature keys of `models` to their joint rows.
-    pub fn new(lexicon: Lexicon, rows: KeyTable<u32>, models: &[&LinearModel]) -> Vocabulary {
-        let mut present = Presence::new(17);
-        for (k, _) in rows.iter() {
-            present.insert(k);
-        }
-        let row = |key: u64| rows.get(key).copied().unwrap_or(NO_ROW);
+    /// The vocabulary of the joint rows of `models` (sentiment, then reasons).
+    pub fn new(lexicon: Lexicon, sentiment: &LinearModel, reasons: &LinearModel) -> Vocabulary {
+        let joint = Joint::new(sentiment, reasons);
+        let row = |key: u64| joint.find(key);
         let word = |slot: u32, h: u64| Word { slot, unigram: row(features::unigram_key(h)) };
         let mut words = KeyTable::new(Word::UNKNOWN);
         for (key, slot) in lexicon.slots() {
             words.insert(key, word(slot, key));
         }
-        for name in models.iter().flat_map(|m| m.feature_names()) {
+        for name in [sentiment, reasons].iter().flat_map(|m| m.feature_names()) {
             let Some(body) = name.strip_prefix("u:") else { continue };
             let h = if body == "<num>" { NUMBER_HASH } else { hash::word(body) };
             if words.get(h).is_none() {
@@ -85,11 +77,16 @@ impl Vocabulary {
                 *r = row(d.key());
             }
         }
-        Vocabulary { lexicon, words, rows, present, clusters, dense }
+        Vocabulary { lexicon, words, joint, clusters, dense }
     }
 
     pub fn lexicon(&self) -> &Lexicon {
         &self.lexicon
+    }
+
+    /// The joint rows the vocabulary's rows point into.
+    pub fn joint(&self) -> &Joint {
+        &self.joint
     }
 
     /// The word's slot and unigram rows (one probe).
@@ -114,10 +111,7 @@ impl Vocabulary {
     /// The joint row of any feature key.
     #[inline]
     pub fn row(&self, key: u64) -> u32 {
-        if !self.present.may_contain(key) {
-            return NO_ROW;
-        }
-        self.rows.get(key).copied().unwrap_or(NO_ROW)
+        self.joint.find(key)
     }
 
     #[inline]
