@@ -371,13 +371,13 @@ impl FeatureSink for Vec<Feature> {
 pub struct Discard;
 
 impl FeatureSink for Discard {
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, _: Feature) {}
 }
 
 /// Both sinks get every feature: scored and listed in one extraction.
 impl<A: FeatureSink, B: FeatureSink> FeatureSink for (A, &mut B) {
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, f: Feature) {
         self.0.push(f);
         self.1.push(f);

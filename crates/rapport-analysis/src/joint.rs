@@ -216,7 +216,7 @@ impl<'a, const B: usize> Scorer<'a, B> {
     }
 
     /// Adds `value ×` the row of slot `row`.
-    #[inline]
+    #[inline(always)]
     pub fn add(&mut self, row: u32, value: f32) {
         let at = row as usize * B;
         let Some(slot) = self.joint.blocks.get(at..at + B).and_then(|s| <&[Block; B]>::try_from(s).ok()) else {
@@ -257,7 +257,7 @@ impl<'a, const B: usize> Scorer<'a, B> {
 }
 
 impl<const B: usize> crate::features::FeatureSink for Scorer<'_, B> {
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, f: crate::features::Feature) {
         if f.row != NO_ROW {
             self.add(f.row, f.value);

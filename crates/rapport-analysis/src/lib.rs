@@ -237,20 +237,16 @@ impl Engine {
 
     /// Both models' logits: their biases plus the summed joint rows `sums` ([`Scorer::sums`]).
     fn logits(&self, sums: &[f32]) -> (model::Scores, model::Scores) {
-        let start = |m: &LinearModel| {
+        // Element by element: a slice copy of a length known only at run time is a call to memcpy.
+        let scores = |m: &LinearModel, sums: &[f32]| {
             let mut s = model::Scores { n: m.classes().len(), logits: [0f32; model::MAX_CLASSES] };
-            s.logits[..s.n].copy_from_slice(m.bias());
+            for ((l, b), a) in s.logits.iter_mut().zip(m.bias()).zip(sums) {
+                *l = b + a;
+            }
             s
         };
-        let (mut ss, mut rs) = (start(&self.sentiment), start(&self.reasons.model));
         let (s_sums, r_sums) = self.vocab.joint().split(sums);
-        for (l, a) in ss.logits[..ss.n].iter_mut().zip(s_sums) {
-            *l += a;
-        }
-        for (l, a) in rs.logits[..rs.n].iter_mut().zip(r_sums) {
-            *l += a;
-        }
-        (ss, rs)
+        (scores(&self.sentiment, s_sums), scores(&self.reasons.model, r_sums))
     }
 
     /// The name of a reason index from [`Summary::reason`] (a built-in id or a custom reason name).

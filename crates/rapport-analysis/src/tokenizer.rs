@@ -175,13 +175,15 @@ impl Tokenizer {
     pub fn tokenize_into(&self, text: &str, out: &mut Vec<Token>) {
         out.clear();
         let mut i = 0usize;
-        let mut prev: Option<char> = None;
+        // Whether the char before `i` is a letter or digit (a mention, hashtag or URL must not
+        // continue a word; a letter-led emoticon like `XD` neither).
+        let mut prev_alnum = false;
         let bytes = text.as_bytes();
         while let Some(&b) = bytes.get(i) {
             // Fast paths for the common ASCII cases: a single space, and a plain ASCII word (not a
             // URL or an emoticon start, not running on into non-ASCII letters like "café" or "don’t").
             if b == b' ' {
-                prev = Some(' ');
+                prev_alnum = false;
                 i += 1;
                 continue;
             }
@@ -190,10 +192,10 @@ impl Tokenizer {
                     && bytes.get(i + 1).is_some_and(|c| matches!(c | 0x20, b't' | b'w'))
                     && URL_PREFIXES.iter().any(|p| starts_with_ignore_ascii_case(&text[i..], p)))
                 && (self.emoticons[usize::from(b)].is_empty()
-                    || self.match_emoticon(&text[i..], prev.is_some_and(char::is_alphanumeric)).is_none())
+                    || self.match_emoticon(&text[i..], prev_alnum).is_none())
             {
                 if let Some(t) = short_ascii_word(bytes, i) {
-                    prev = Some(char::from(bytes[t.end - 1]));
+                    prev_alnum = true;
                     i = t.end;
                     out.push(t);
                     continue;
@@ -212,7 +214,7 @@ impl Tokenizer {
                     if !push_ascii_word(out, bytes, i, j) {
                         out.push(word_token(TokenKind::Word, &text[i..j], i, j));
                     }
-                    prev = Some(char::from(bytes[j - 1]));
+                    prev_alnum = true;
                     i = j;
                     continue;
                 }
@@ -220,7 +222,6 @@ impl Tokenizer {
             let Some(c) = text[i..].chars().next() else { break };
             let rest = &text[i..];
             let next = rest[c.len_utf8()..].chars().next();
-            let prev_alnum = prev.is_some_and(char::is_alphanumeric);
 
             // Whitespace: a blank line ends a sentence, a single newline a clause.
             if c.is_whitespace() {
@@ -231,7 +232,7 @@ impl Tokenizer {
                 } else if newlines == 1 {
                     out.push(Token::simple(TokenKind::Clause, i, i + len, 0));
                 }
-                prev = Some(' ');
+                prev_alnum = false;
                 i += len;
                 continue;
             }
@@ -243,7 +244,7 @@ impl Tokenizer {
             {
                 let len = span_while(rest, |ch| !ch.is_whitespace());
                 out.push(Token::simple(TokenKind::Url, i, i + len, URL_HASH));
-                prev = rest[..len].chars().next_back();
+                prev_alnum = rest[..len].chars().next_back().is_some_and(char::is_alphanumeric);
                 i += len;
                 continue;
             }
@@ -254,7 +255,7 @@ impl Tokenizer {
                 && let Some(len) = self.match_emoticon(rest, prev_alnum)
             {
                 out.push(Token::simple(TokenKind::Emoticon, i, i + len, hash::bytes(&rest.as_bytes()[..len])));
-                prev = rest[..len].chars().next_back();
+                prev_alnum = rest[..len].chars().next_back().is_some_and(char::is_alphanumeric);
                 i += len;
                 continue;
             }
@@ -262,7 +263,7 @@ impl Tokenizer {
             if c == '@' && !prev_alnum && next.is_some_and(is_handle_char) {
                 let len = 1 + span_while(&rest[1..], is_handle_char);
                 out.push(Token::simple(TokenKind::Mention, i, i + len, MENTION_HASH));
-                prev = rest[..len].chars().next_back();
+                prev_alnum = rest[..len].chars().next_back().is_some_and(char::is_alphanumeric);
                 i += len;
                 continue;
             }
@@ -270,7 +271,7 @@ impl Tokenizer {
             if c == '#' && !prev_alnum && next.is_some_and(char::is_alphanumeric) {
                 let len = 1 + span_while(&rest[1..], |ch| ch.is_alphanumeric() || ch == '_');
                 push_hashtag(out, text, i, i + len);
-                prev = rest[..len].chars().next_back();
+                prev_alnum = rest[..len].chars().next_back().is_some_and(char::is_alphanumeric);
                 i += len;
                 continue;
             }
@@ -279,7 +280,7 @@ impl Tokenizer {
                 let len = word_len(rest);
                 let raw = &rest[..len];
                 out.push(word_token(TokenKind::Word, raw, i, i + len));
-                prev = raw.chars().next_back();
+                prev_alnum = raw.chars().next_back().is_some_and(char::is_alphanumeric);
                 i += len;
                 continue;
             }
@@ -289,7 +290,7 @@ impl Tokenizer {
                 let mut h = hash::WordHasher::default();
                 h.push(c);
                 out.push(Token::simple(TokenKind::Emoji, i, i + len, h.finish()));
-                prev = Some(c);
+                prev_alnum = false;
                 i += len;
                 continue;
             }
@@ -307,7 +308,7 @@ impl Tokenizer {
                 let mut t = Token::simple(kind, i, i + len, h);
                 t.has_lower = kind == TokenKind::Word;
                 out.push(t);
-                prev = Some(';');
+                prev_alnum = false;
                 i += len;
                 continue;
             }
@@ -316,7 +317,7 @@ impl Tokenizer {
                 '!' | '?' | '‼' | '⁉' | '！' | '？' | '.' | '…' | '。' => {
                     // A '.' inside "3.5", "e.g" or "example.com" is not a sentence end.
                     if c == '.' && prev_alnum && next.is_some_and(char::is_alphanumeric) {
-                        prev = Some(c);
+                        prev_alnum = false;
                         i += 1;
                         continue;
                     }
@@ -337,24 +338,25 @@ impl Tokenizer {
                         }
                     }
                     out.push(t);
-                    prev = run.chars().next_back();
+                    prev_alnum = false;
                     i += len;
                 }
                 ',' | ';' | ':' | '(' | ')' | '[' | ']' | '—' | '–' | '，' | '；' => {
                     let len = c.len_utf8();
                     out.push(Token::simple(TokenKind::Clause, i, i + len, 0));
-                    prev = Some(c);
+                    prev_alnum = false;
                     i += len;
                 }
                 '-' if !prev_alnum => {
                     // A free-standing dash (" - ") separates clauses; in-word
                     // hyphens ("follow-up") just split the words.
                     out.push(Token::simple(TokenKind::Clause, i, i + 1, 0));
-                    prev = Some(c);
+                    prev_alnum = false;
                     i += 1;
                 }
                 _ => {
-                    prev = Some(c);
+                    // Letters and digits were words above: this char is neither.
+                    prev_alnum = false;
                     i += c.len_utf8();
                 }
             }
@@ -556,6 +558,7 @@ fn short_ascii_word(bytes: &[u8], start: usize) -> Option<Token> {
     let cut = hash::ascii_suffix_len(lc, n);
     let stem = if cut == 0 { hash } else { hash::group_word(lc & ((1u64 << (8 * (n - cut))) - 1), n - cut) };
     let any_lower = letters & (x << 2) != 0;
+    let any_apostrophe = apostrophes & valid & HIGH != 0;
     Some(Token {
         kind: TokenKind::Word,
         start,
@@ -566,8 +569,8 @@ fn short_ascii_word(bytes: &[u8], start: usize) -> Option<Token> {
         caps: letters & letters.wrapping_sub(1) != 0 && !any_lower,
         has_lower: any_lower,
         elongated: false,
-        nt: ends_in_nt(lc, n),
-        number: letters == 0 && apostrophes & valid & HIGH == 0,
+        nt: any_apostrophe && ends_in_nt(lc, n),
+        number: letters == 0 && !any_apostrophe,
         bangs: 0,
         questions: 0,
     })
