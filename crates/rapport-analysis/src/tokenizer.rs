@@ -173,6 +173,13 @@ impl Tokenizer {
     /// Splits `text` into tokens, replacing the contents of `out` (whose capacity is reused).
     /// Never panics; all offsets are char boundaries.
     pub fn tokenize_into(&self, text: &str, out: &mut Vec<Token>) {
+        self.tokenize_marks::<true>(text, out);
+    }
+
+    /// [`tokenize_into`](Self::tokenize_into), with the ASCII marks read by [`ascii_mark`] or (for
+    /// the tests that check it against the general path) not.
+    #[inline(always)]
+    fn tokenize_marks<const FAST_MARKS: bool>(&self, text: &str, out: &mut Vec<Token>) {
         out.clear();
         let mut i = 0usize;
         // Whether the char before `i` is a letter or digit (a mention, hashtag or URL must not
@@ -218,6 +225,11 @@ impl Tokenizer {
                     i = j;
                     continue;
                 }
+            }
+            if FAST_MARKS && let Some((end, alnum)) = self.ascii_mark(text, i, prev_alnum, out) {
+                prev_alnum = alnum;
+                i = end;
+                continue;
             }
             let Some(c) = text[i..].chars().next() else { break };
             let rest = &text[i..];
@@ -360,6 +372,58 @@ impl Tokenizer {
                     i += c.len_utf8();
                 }
             }
+        }
+    }
+
+    /// The common ASCII marks of chat text (clause breaks, runs of `.` `!` `?`, and `@handles`),
+    /// read byte by byte, pushing what the general path would push; returns where the next token
+    /// starts and whether the mark ends in a letter or digit. `None` leaves the position to the
+    /// general path: an emoticon (`:)`, `(:`), or a mark next to a non-ASCII char (a run that goes on
+    /// with `…`, a `.` before `é`).
+    #[inline]
+    fn ascii_mark(&self, text: &str, i: usize, prev_alnum: bool, out: &mut Vec<Token>) -> Option<(usize, bool)> {
+        let bytes = text.as_bytes();
+        let b = *bytes.get(i)?;
+        let emoticon_start = self.emoticons.get(usize::from(b)).is_none_or(|e| !e.is_empty());
+        if emoticon_start && text.get(i..).is_none_or(|rest| self.match_emoticon(rest, prev_alnum).is_some()) {
+            return None;
+        }
+        let next = bytes.get(i + 1).copied();
+        match b {
+            b',' | b';' | b':' | b'(' | b')' | b'[' | b']' => {
+                out.push(Token::simple(TokenKind::Clause, i, i + 1, 0));
+                Some((i + 1, false))
+            }
+            b'-' if !prev_alnum => {
+                out.push(Token::simple(TokenKind::Clause, i, i + 1, 0));
+                Some((i + 1, false))
+            }
+            b'.' | b'!' | b'?' => {
+                if next.is_some_and(|n| n >= 0x80) {
+                    return None;
+                }
+                // A '.' inside "3.5", "e.g" or "example.com" is not a sentence end.
+                if b == b'.' && prev_alnum && next.is_some_and(|n| n.is_ascii_alphanumeric()) {
+                    return Some((i + 1, false));
+                }
+                let len = bytes[i..].iter().take_while(|&&c| matches!(c, b'.' | b'!' | b'?')).count();
+                if bytes.get(i + len).is_some_and(|&n| n >= 0x80) {
+                    return None;
+                }
+                let run = &bytes[i..i + len];
+                let mut t = Token::simple(TokenKind::Terminal, i, i + len, 0);
+                t.bangs = run.iter().filter(|&&c| c == b'!').count() as u32;
+                t.questions = run.iter().filter(|&&c| c == b'?').count() as u32;
+                out.push(t);
+                Some((i + len, false))
+            }
+            b'@' if !prev_alnum && next.is_some_and(|n| n.is_ascii_alphanumeric() || n == b'_') => {
+                // Handles are ASCII: a non-ASCII char ends one on the general path too.
+                let len = 1 + bytes[i + 1..].iter().take_while(|&&c| c.is_ascii_alphanumeric() || c == b'_').count();
+                out.push(Token::simple(TokenKind::Mention, i, i + len, MENTION_HASH));
+                Some((i + len, bytes[i + len - 1].is_ascii_alphanumeric()))
+            }
+            _ => None,
         }
     }
 
@@ -866,6 +930,19 @@ mod fast_path_properties {
                 if t.kind == TokenKind::Word {
                     prop_assert_eq!(t, word_token(TokenKind::Word, &text[t.start..t.end], t.start, t.end), "{:?}", text);
                 }
+            }
+        }
+
+        /// The ASCII marks read byte by byte give the tokens the general path gives, next to words,
+        /// emoticons and non-ASCII chars.
+        #[test]
+        fn marks_read_fast_are_the_general_paths(text in "[a-z0-9_@.!?,;:()\\[\\]\\- é…’😀]{0,40}") {
+            // With emoticons starting with some of the marks (those take the general path) and without.
+            for tk in [Tokenizer::new([":)", ":-(", "XD", "-_-", ";)", "(:", "@:"]), Tokenizer::new(["XD"])] {
+                let (mut fast, mut general) = (Vec::new(), Vec::new());
+                tk.tokenize_marks::<true>(&text, &mut fast);
+                tk.tokenize_marks::<false>(&text, &mut general);
+                prop_assert_eq!(fast, general, "{:?}", text);
             }
         }
     }
