@@ -124,6 +124,11 @@ v = vader.get("throughput", {}).get("messages_per_sec")
 o = ours["messages_per_second"]
 if v:
     print(f"throughput: rapport {o:,.0f} msg/s, VADER {v:,.0f} msg/s, ratio {o / v:.1f}x")
+passes = ours.get("passes", {})
+if passes.get("count"):
+    print(f"rapport per pass over the input ({passes['count']} passes): 10th percentile "
+          f"{passes['p10_messages_per_second']:,.0f}, median {passes['median_messages_per_second']:,.0f}, "
+          f"best {passes['best_messages_per_second']:,.0f} msg/s")
 PY
 fi
 
