@@ -331,6 +331,16 @@ fn push_cluster(vocab: &Vocabulary, features: &mut impl FeatureSink, cluster: u1
     }
 }
 
+/// A dense feature, when it is not zero. (A function, not a closure, so that it is inlined: the 14
+/// calls per message were a tenth of extraction's instructions outside the scorer.)
+#[inline(always)]
+fn push_dense(vocab: &Vocabulary, features: &mut impl FeatureSink, d: Dense, value: f32) {
+    if value != 0.0 {
+        let (key, row) = (d.key(), vocab.dense_row(d));
+        features.push(Feature { key, row, value, kind: FeatureKind::Dense(d), from: 0, to: 0 });
+    }
+}
+
 fn bin(compound: f32) -> u8 {
     match compound {
         c if c <= -0.5 => 0,
@@ -595,33 +605,28 @@ pub fn extract_into(vocab: &Vocabulary, s: &mut Scratch, features: &mut impl Fea
     }
     let oc = compound(op + on);
     let vc = compound(vp + vn);
-    let mut dense = |d: Dense, value: f32| {
-        if value != 0.0 {
-            let (key, row) = (d.key(), vocab.dense_row(d));
-            features.push(Feature { key, row, value, kind: FeatureKind::Dense(d), from: 0, to: 0 });
-        }
-    };
-    dense(Dense::OursCompound, oc);
-    dense(Dense::OursPositive, (op / 4.0).min(3.0));
-    dense(Dense::OursNegative, (on / 4.0).max(-3.0));
-    dense(Dense::VaderCompound, vc);
-    dense(Dense::VaderPositive, (vp / 4.0).min(3.0));
-    dense(Dense::VaderNegative, (vn / 4.0).max(-3.0));
-    dense(Dense::OursBin(bin(oc)), 1.0);
-    dense(Dense::VaderBin(bin(vc)), 1.0);
-    dense(Dense::Courtesy, courtesy.min(3.0));
-    dense(Dense::Exclamation, (bangs.min(3)) as f32 / 3.0);
-    dense(Dense::Question, f32::from(u8::from(question_sentences > 0)));
-    dense(Dense::QuestionOnly, f32::from(u8::from(worded_sentences > 0 && question_sentences == worded_sentences)));
-    dense(Dense::Caps, (caps.min(3)) as f32 / 3.0);
-    dense(Dense::Elongated, f32::from(u8::from(elongated > 0)));
-    dense(Dense::Url, f32::from(u8::from(urls > 0)));
-    dense(Dense::Mentions, f32::from(u8::from(mentions > 1)));
+    push_dense(vocab, features, Dense::OursCompound, oc);
+    push_dense(vocab, features, Dense::OursPositive, (op / 4.0).min(3.0));
+    push_dense(vocab, features, Dense::OursNegative, (on / 4.0).max(-3.0));
+    push_dense(vocab, features, Dense::VaderCompound, vc);
+    push_dense(vocab, features, Dense::VaderPositive, (vp / 4.0).min(3.0));
+    push_dense(vocab, features, Dense::VaderNegative, (vn / 4.0).max(-3.0));
+    push_dense(vocab, features, Dense::OursBin(bin(oc)), 1.0);
+    push_dense(vocab, features, Dense::VaderBin(bin(vc)), 1.0);
+    push_dense(vocab, features, Dense::Courtesy, courtesy.min(3.0));
+    push_dense(vocab, features, Dense::Exclamation, (bangs.min(3)) as f32 / 3.0);
+    push_dense(vocab, features, Dense::Question, f32::from(u8::from(question_sentences > 0)));
+    let question_only = worded_sentences > 0 && question_sentences == worded_sentences;
+    push_dense(vocab, features, Dense::QuestionOnly, f32::from(u8::from(question_only)));
+    push_dense(vocab, features, Dense::Caps, (caps.min(3)) as f32 / 3.0);
+    push_dense(vocab, features, Dense::Elongated, f32::from(u8::from(elongated > 0)));
+    push_dense(vocab, features, Dense::Url, f32::from(u8::from(urls > 0)));
+    push_dense(vocab, features, Dense::Mentions, f32::from(u8::from(mentions > 1)));
     let length_bin = match words {
         0..=5 => 0,
         6..=12 => 1,
         13..=25 => 2,
         _ => 3,
     };
-    dense(Dense::Length(length_bin), 1.0);
+    push_dense(vocab, features, Dense::Length(length_bin), 1.0);
 }
