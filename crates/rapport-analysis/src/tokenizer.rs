@@ -383,8 +383,8 @@ impl Tokenizer {
     #[inline]
     fn ascii_mark(&self, text: &str, i: usize, prev_alnum: bool, out: &mut Vec<Token>) -> Option<(usize, bool)> {
         let bytes = text.as_bytes();
-        let b = *bytes.get(i)?;
-        let emoticon_start = self.emoticons.get(usize::from(b)).is_none_or(|e| !e.is_empty());
+        let b = *bytes.get(i).filter(|b| b.is_ascii())?;
+        let emoticon_start = self.emoticons.get(usize::from(b)).is_some_and(|e| !e.is_empty());
         if emoticon_start && text.get(i..).is_none_or(|rest| self.match_emoticon(rest, prev_alnum).is_some()) {
             return None;
         }
