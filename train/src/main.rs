@@ -176,6 +176,8 @@ fn main() -> Result<()> {
             }
             let (n, acc) = binary_accuracy_tweets(&engine, &test_set);
             println!("| airline held-out (positive vs negative only) | {n} | {acc:.4} |");
+            println!("\n## Calibration of the sentiment confidence — airline-dev held-out split (fold 0)\n");
+            println!("{}", calibration_report(&engine, &test_set));
         }
         "final" => {
             let all: Vec<&Tweet> = tweets.iter().collect();
@@ -342,6 +344,43 @@ fn sentiment_report(engine: &Engine, set: &[&Tweet]) -> Report {
         r.confusion[t.sentiment][pi] += 1;
     }
     r
+}
+
+/// How well the reported confidence (the probability of the chosen label) matches how often that label
+/// is right: a reliability table over confidence bins and the expected calibration error (the
+/// count-weighted gap between mean confidence and accuracy per bin).
+fn calibration_report(engine: &Engine, set: &[&Tweet]) -> String {
+    const BINS: usize = 10;
+    let mut bins = [(0u32, 0f64, 0u32); BINS]; // (count, summed confidence, right)
+    let mut scratch = Scratch::default();
+    let mut brier = 0f64;
+    for t in set {
+        let s = engine.summarize(&t.text, &mut scratch).sentiment;
+        let right = SENTIMENT.iter().position(|x| *x == s.label.as_str()) == Some(t.sentiment);
+        let b = ((s.confidence * BINS as f64) as usize).min(BINS - 1);
+        bins[b].0 += 1;
+        bins[b].1 += s.confidence;
+        bins[b].2 += u32::from(right);
+        brier += (s.confidence - f64::from(u8::from(right))).powi(2);
+    }
+    let n = set.len().max(1) as f64;
+    let mut out = String::from("| confidence | messages | mean confidence | accuracy |\n| --- | --: | --: | --: |\n");
+    let mut ece = 0f64;
+    for (b, &(count, conf, right)) in bins.iter().enumerate() {
+        if count == 0 {
+            continue;
+        }
+        let (mean, acc) = (conf / f64::from(count), f64::from(right) / f64::from(count));
+        ece += f64::from(count) / n * (mean - acc).abs();
+        let (lo, hi) = (b as f64 / BINS as f64, (b + 1) as f64 / BINS as f64);
+        out.push_str(&format!("| {lo:.1}–{hi:.1} | {count} | {mean:.3} | {acc:.3} |\n"));
+    }
+    out.push_str(&format!(
+        "\nexpected calibration error {ece:.4}; Brier score of the confidence {:.4} ({} messages)",
+        brier / n,
+        set.len()
+    ));
+    out
 }
 
 fn reason_report(engine: &Engine, set: &[&Tweet]) -> Report {
