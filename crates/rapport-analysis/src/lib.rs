@@ -177,7 +177,7 @@ impl Engine {
     ) -> (model::Scores, model::Scores) {
         let mut sink = (Scorer::<B>::new(self.vocab.joint()), list);
         features::extract_into(&self.vocab, scratch, &mut sink);
-        self.logits(&sink.0.sums())
+        self.logits(sink.0.sums().as_flattened())
     }
 
     fn summary_from(&self, scratch: &Scratch, ss: model::Scores, rs: model::Scores) -> Summary {
