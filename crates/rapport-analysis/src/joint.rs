@@ -13,7 +13,7 @@
 //! changes (`eval/RESULTS.md`), for a quarter of the memory.
 
 use crate::model::LinearModel;
-use crate::table::{KeyTable, Presence};
+use crate::table::{EMPTY, KeyTable, Presence, fingerprint};
 
 /// The row of a feature neither model knows.
 pub const NO_ROW: u32 = u32::MAX;
@@ -29,8 +29,6 @@ const WEIGHT_STEPS: f32 = 127.0;
 /// Slots per key at least: linear probing stays short (about two slots for a hit) and most probes
 /// stay within one cache line of four slots.
 const SLOTS_PER_KEY: f64 = 1.0 / 0.75;
-/// The fingerprint of an empty slot; a key whose fingerprint is 0 is stored as 1.
-const EMPTY: u32 = 0;
 
 /// Sixteen lanes on a 16-byte boundary, so that a one-block slot never straddles two cache lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -116,7 +114,7 @@ impl Joint {
         while self.fingerprint_at(i) != EMPTY {
             i = (i + 1) & self.mask;
         }
-        let mut lanes = vec![0i8; self.per_slot * BLOCK_LANES];
+        let mut lanes = [0i8; SLOT_BLOCKS[SLOT_BLOCKS.len() - 1] * BLOCK_LANES];
         lanes[..FINGERPRINT_LANES].copy_from_slice(&fp.to_le_bytes().map(|b| b as i8));
         for ((l, w), s) in lanes.iter_mut().zip(row).zip(&self.steps).skip(FINGERPRINT_LANES) {
             if *s > 0.0 {
@@ -168,11 +166,6 @@ impl Joint {
         let (s, r) = lanes.split_at(self.sentiment_lanes.min(lanes.len()));
         (s, &r[..self.reason_lanes.min(r.len())])
     }
-}
-
-#[inline]
-fn fingerprint(key: u64) -> u32 {
-    ((key >> 32) as u32).max(1)
 }
 
 /// Sparse rows the 16-bit lanes can sum without overflow: 255 × 128 fits in an i16.

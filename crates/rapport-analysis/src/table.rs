@@ -7,7 +7,13 @@
 //! kept in a parallel array that only inserts and growth read.
 
 /// The fingerprint that marks an empty slot; a real fingerprint of 0 is stored as 1.
-const EMPTY: u32 = 0;
+pub(crate) const EMPTY: u32 = 0;
+
+/// A key's fingerprint: its high 32 bits (the low bits pick the slot), never [`EMPTY`].
+#[inline]
+pub(crate) fn fingerprint(key: u64) -> u32 {
+    ((key >> 32) as u32).max(1)
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyTable<V: Copy> {
@@ -24,15 +30,10 @@ impl<V: Copy> KeyTable<V> {
         KeyTable { slots: vec![(EMPTY, filler); 16], keys: vec![0; 16], mask: 15, len: 0, filler }
     }
 
-    #[inline]
-    fn fingerprint(key: u64) -> u32 {
-        ((key >> 32) as u32).max(1)
-    }
-
     /// The slot holding `key`, or the empty slot where it would go.
     #[inline]
     fn find(&self, key: u64) -> usize {
-        let fp = Self::fingerprint(key);
+        let fp = fingerprint(key);
         let mut i = key as usize & self.mask;
         loop {
             let f = self.slots[i].0;
@@ -50,7 +51,7 @@ impl<V: Copy> KeyTable<V> {
         }
         let i = self.find(key);
         if self.slots[i].0 == EMPTY {
-            self.slots[i] = (Self::fingerprint(key), value);
+            self.slots[i] = (fingerprint(key), value);
             self.keys[i] = key;
             self.len += 1;
             None
