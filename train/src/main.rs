@@ -386,12 +386,11 @@ fn calibration_report(engine: &Engine, set: &[&Tweet]) -> String {
 fn reason_report(engine: &Engine, set: &[&Tweet]) -> Report {
     let classes: Vec<String> = ComplaintReason::ALL.iter().map(|r| r.as_str().to_string()).collect();
     let mut r = Report::new(classes);
-    let model = engine.reason_model().model();
     let mut scratch = Scratch::default();
     for t in set {
         let Some(gold) = t.reason else { continue };
-        engine.features_into(&t.text, &mut scratch);
-        let best = model.score(&scratch.features).best();
+        // The engine's own reading (8-bit rows and reason cues), unreported or not: gold says it is a complaint.
+        let best = usize::from(engine.likeliest_reason(&t.text, &mut scratch).0);
         let gi = ComplaintReason::ALL.iter().position(|x| *x == gold).unwrap_or(0);
         r.confusion[gi][best] += 1;
     }

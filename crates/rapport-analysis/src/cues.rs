@@ -1,7 +1,7 @@
 //! Cue phrases: words and phrases that signal an emotion or a service intent, read from data files
 //! (`category<TAB>phrase<TAB>weight`) into one table and matched on token hashes in one pass, longest
-//! phrase first. A phrase may cue two categories (one of each file: "still waiting" is frustration
-//! and a request for an update).
+//! phrase first. A phrase may cue one category of each file: "still waiting" is frustration, a request
+//! for an update and a delay.
 
 use crate::hash;
 use crate::table::{KeyTable, Presence};
@@ -15,8 +15,8 @@ type Cue = Option<(u8, f32)>;
 /// A parsed cue table for a fixed list of categories.
 #[derive(Debug, Clone)]
 pub struct CueTable {
-    /// Phrase key → (up to two cues that end here, whether longer cues start here).
-    cues: KeyTable<([Cue; 2], bool)>,
+    /// Phrase key → (up to one cue per file that ends here, whether longer cues start here).
+    cues: KeyTable<([Cue; MAX_GROUPS], bool)>,
     /// Category → the file (group) that defined it; each group is matched as if scanned alone.
     group: Vec<u8>,
     /// The words that start a cue: most words of a message start none, and this 512-byte set says
@@ -25,7 +25,7 @@ pub struct CueTable {
 }
 
 /// At most this many files (groups) in one table.
-pub const MAX_GROUPS: usize = 2;
+pub const MAX_GROUPS: usize = 3;
 
 impl CueTable {
     /// Parses one file; a category not in `categories`, a bad weight or an over-long phrase is reported.
@@ -36,7 +36,7 @@ impl CueTable {
     /// Parses several `(text, file name)` files into one table.
     pub fn parse_files(files: &[(&str, &str)], categories: &[&str]) -> (CueTable, Vec<String>) {
         let mut t = CueTable {
-            cues: KeyTable::new(([None, None], false)),
+            cues: KeyTable::new(([None; MAX_GROUPS], false)),
             group: vec![0; categories.len()],
             first_words: Presence::new(12),
         };
@@ -81,13 +81,13 @@ impl CueTable {
             let mut key = hash::word(words[0]);
             t.first_words.insert(key);
             for w in &words[1..] {
-                t.cues.get_or_insert(key, ([None, None], false)).1 = true;
+                t.cues.get_or_insert(key, ([None; MAX_GROUPS], false)).1 = true;
                 key = hash::phrase_step(key, hash::word(w));
             }
-            let slots = &mut t.cues.get_or_insert(key, ([None, None], false)).0;
+            let slots = &mut t.cues.get_or_insert(key, ([None; MAX_GROUPS], false)).0;
             match slots.iter_mut().find(|s| s.is_none_or(|(c, _)| usize::from(c) == ci)) {
                 Some(slot) => *slot = Some((ci as u8, w)),
-                None => errors.push(format!("{file}:{}: {phrase:?} already cues two categories", n + 1)),
+                None => errors.push(format!("{file}:{}: {phrase:?} already cues {MAX_GROUPS} categories", n + 1)),
             }
         }
     }

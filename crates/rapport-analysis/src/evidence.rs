@@ -8,7 +8,7 @@
 use crate::features::{Dense, FeatureKind, LexHit, Scratch};
 use crate::lexicon::FxMap;
 use crate::tokenizer::Token;
-use crate::{Emotion, Engine, Evidence, Intent, MessageAnalysis, Summary};
+use crate::{Emotion, Engine, Evidence, Intent, MessageAnalysis, REASON_CUE_SCALE, ReasonIndex, Summary};
 
 /// Sentiment evidence weaker than this is left out (it still counts in the score).
 const MIN_WEIGHT: f64 = 0.05;
@@ -148,8 +148,14 @@ pub(crate) fn build(engine: &Engine, text: &str, s: &Scratch, summary: &Summary)
     };
     let emotion_idx = Emotion::ALL.iter().position(|e| *e == summary.emotion).unwrap_or(usize::MAX);
     let intents: Vec<Intent> = summary.intents.iter().collect();
+    let chosen_reason = summary.reason.map(|r| usize::from(r.0));
     engine.cues.scan(toks, |cat, w, from, to| {
-        if cat == emotion_idx {
+        if let Some(r) = engine.reason_cue_target(cat) {
+            if Some(r) == chosen_reason {
+                let note = format!("complaint-reason cue, suggests {}", engine.reason_name(ReasonIndex(r as u8)));
+                evidence.extend(cue(from, to, w * REASON_CUE_SCALE, "reason", note));
+            }
+        } else if cat == emotion_idx {
             evidence.extend(cue(from, to, w, "emotion", format!("cue for {}", summary.emotion)));
         } else if let Some(intent) =
             cat.checked_sub(Emotion::ALL.len()).and_then(|i| Intent::ALL.get(i)).filter(|i| intents.contains(i))

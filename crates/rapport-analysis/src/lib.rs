@@ -11,7 +11,9 @@
 //! 3. [`features`] reads it with two lexicons under negation/intensity/contrast rules and turns it
 //!    into sparse n-gram and dense lexicon features.
 //! 4. Two linear models ([`model`], trained by `train/` from named data, see `data/MODEL_CARD.md`)
-//!    give sentiment and complaint reason; cue tables ([`cues`]) give emotion and intents.
+//!    give sentiment and complaint reason; cue tables ([`cues`]) give emotion and intents, and
+//!    complaint-reason cues that any help desk knows (refunds, apps, rude staff) add to the reason
+//!    model's logits: the data it learns from is airline tweets.
 //! 5. Evidence is built on demand: each feature's contribution mapped back to its words.
 //!
 //! [`Engine::summarize`] is the allocation-free hot path (after its [`Scratch`] has grown);
@@ -59,9 +61,17 @@ const SENTIMENT_MODEL: &str = include_str!("../data/sentiment.model.tsv");
 const REASONS_MODEL: &str = include_str!("../data/reasons.model.tsv");
 const EMOTION_CUES: &str = include_str!("../data/emotion.tsv");
 const INTENT_CUES: &str = include_str!("../data/intents.tsv");
+const REASON_CUES: &str = include_str!("../data/reason_cues.tsv");
 
 /// Number of emotions: the cue table's first categories.
 const EMOTIONS: usize = 7;
+/// The cue table's categories: emotions, then intents, then the built-in complaint reasons.
+const INTENT_CUES_FROM: usize = EMOTIONS;
+const REASON_CUES_FROM: usize = INTENT_CUES_FROM + Intent::ALL.len();
+/// What one unit of reason-cue weight adds to that reason's logit, and the most cue weight of one
+/// reason that counts. Chosen on the dev split of eval/data/twcs-labels, checked against airline CV.
+pub(crate) const REASON_CUE_SCALE: f32 = 5.0;
+const REASON_CUE_MAX: f32 = 1.5;
 
 /// A reason is reported only when the reason model is at least this sure, or the message is negative.
 const REASON_MIN_CONFIDENCE: f32 = 0.5;
@@ -76,8 +86,20 @@ pub struct Engine {
     /// Class index of negative / neutral / positive in the sentiment model.
     sentiment_classes: [usize; 3],
     reasons: ReasonModel,
-    /// Emotion cues (categories 0..7, [`Emotion::ALL`]) and intent cues (7.., [`Intent::ALL`]).
+    /// Emotion cues (categories 0..7, [`Emotion::ALL`]), intent cues (7.., [`Intent::ALL`]) and
+    /// reason cues (12.., [`ComplaintReason::ALL`]).
     cues: CueTable,
+    /// For each built-in reason, the reason model's class of that name (none in a custom taxonomy
+    /// that does not use the name: its cues are then left out).
+    reason_cue_class: [Option<u8>; ComplaintReason::ALL.len()],
+}
+
+/// What the cue table found in a message.
+struct CueScores {
+    emotion: [f32; EMOTIONS],
+    intent: [f32; Intent::ALL.len()],
+    /// By reason-model class: what the reason cues add to its logit.
+    reason: [f32; model::MAX_CLASSES],
 }
 
 /// A complaint-reason classifier: the built-in one (classes of [`ComplaintReason`]) or a business's
@@ -115,23 +137,29 @@ impl Engine {
         let tokenizer = Tokenizer::new(lexicon.emoticon_patterns());
         let class = |name: &str, default: usize| sentiment.classes().iter().position(|c| c == name).unwrap_or(default);
         let sentiment_classes = [class("negative", 0), class("neutral", 1), class("positive", 2)];
-        let categories: Vec<&str> =
-            Emotion::ALL.iter().map(|e| e.as_str()).chain(Intent::ALL.iter().map(|i| i.as_str())).collect();
         let vocab = Vocabulary::new(lexicon, &sentiment, &reasons.model);
         Engine {
             vocab,
             tokenizer,
             sentiment,
             sentiment_classes,
+            reason_cue_class: reason_cue_classes(&reasons.model),
             reasons,
-            cues: CueTable::parse_files(&[(EMOTION_CUES, "emotion.tsv"), (INTENT_CUES, "intents.tsv")], &categories).0,
+            cues: builtin_cues().0,
         }
     }
 
     /// Replaces the reason model (a custom taxonomy).
     pub fn set_reasons(&mut self, reasons: ReasonModel) {
         self.vocab = Vocabulary::new(self.vocab.lexicon().clone(), &self.sentiment, &reasons.model);
+        self.reason_cue_class = reason_cue_classes(&reasons.model);
         self.reasons = reasons;
+    }
+
+    /// The reason-model class a cue category adds to (none for emotion and intent cues).
+    pub(crate) fn reason_cue_target(&self, category: usize) -> Option<usize> {
+        let r = category.checked_sub(REASON_CUES_FROM)?;
+        self.reason_cue_class.get(r).copied().flatten().map(usize::from)
     }
 
     pub fn sentiment_model(&self) -> &LinearModel {
@@ -160,12 +188,21 @@ impl Engine {
     /// The summary of the tokens in `scratch`. Their features go straight into the scorer and to
     /// `list` (which may keep them or not); `scratch.features` is left as it is.
     fn summary_of(&self, scratch: &mut Scratch, list: &mut impl features::FeatureSink) -> Summary {
-        let (ss, rs) = match self.vocab.joint().blocks() {
+        let (ss, rs) = self.scores_of(scratch, list);
+        self.summary_from(scratch, ss, rs)
+    }
+
+    /// Both models' scores of the tokens in `scratch`, by the scorer for the joint table's row width.
+    fn scores_of(
+        &self,
+        scratch: &mut Scratch,
+        list: &mut impl features::FeatureSink,
+    ) -> (model::Scores, model::Scores) {
+        match self.vocab.joint().blocks() {
             1 => self.extract_scored::<1>(scratch, list),
             2 => self.extract_scored::<2>(scratch, list),
             _ => self.extract_scored::<{ joint::SLOT_BLOCKS[joint::SLOT_BLOCKS.len() - 1] }>(scratch, list),
-        };
-        self.summary_from(scratch, ss, rs)
+        }
     }
 
     /// Both models' scores, summing each feature's joint row (of `B` blocks, known at compile time)
@@ -208,31 +245,49 @@ impl Engine {
             confidence: f64::from(pn.max(pu).max(pp)),
         };
 
+        let cues = self.read_cues(&scratch.tokens);
+        let rs = with_reason_cues(rs, &cues.reason);
         let rp = rs.probabilities();
         let best = rs.best();
         let reason_confidence = rp[best];
         let reason = (label == SentimentLabel::Negative || reason_confidence >= REASON_MIN_CONFIDENCE)
             .then_some(ReasonIndex(best as u8));
-
-        let mut emotion_scores = [0f32; EMOTIONS];
-        let mut intent_scores = [0f32; 5];
-        self.cues.scan(&scratch.tokens, |cat, w, _, _| match cat.checked_sub(EMOTIONS) {
-            None => emotion_scores[cat] += w,
-            Some(i) => {
-                if let Some(s) = intent_scores.get_mut(i) {
-                    *s += w;
-                }
-            }
-        });
-        let emotion = pick_emotion(label, &emotion_scores, scratch);
+        let emotion = pick_emotion(label, &cues.emotion, scratch);
 
         let mut intents = IntentSet::default();
-        for (i, s) in intent_scores.iter().enumerate() {
+        for (i, s) in cues.intent.iter().enumerate() {
             if *s >= 1.0 {
                 intents.0 |= 1 << i;
             }
         }
         Summary { sentiment, emotion, reason, reason_confidence: f64::from(reason_confidence), intents }
+    }
+
+    /// The emotion, intent and reason cues of a message, summed by category.
+    fn read_cues(&self, tokens: &[tokenizer::Token]) -> CueScores {
+        let mut c =
+            CueScores { emotion: [0.0; EMOTIONS], intent: [0.0; Intent::ALL.len()], reason: [0.0; model::MAX_CLASSES] };
+        self.cues.scan(tokens, |cat, w, _, _| {
+            if let Some(e) = c.emotion.get_mut(cat) {
+                *e += w;
+            } else if let Some(i) = cat.checked_sub(INTENT_CUES_FROM).and_then(|i| c.intent.get_mut(i)) {
+                *i += w;
+            } else if let Some(r) = self.reason_cue_target(cat).and_then(|r| c.reason.get_mut(r)) {
+                *r += w;
+            }
+        });
+        c
+    }
+
+    /// The likeliest complaint reason of a message, whether or not [`Engine::summarize`] would report
+    /// it (for evaluation on messages known to be complaints).
+    pub fn likeliest_reason(&self, text: &str, scratch: &mut Scratch) -> ReasonIndex {
+        let text = email::current_text(text);
+        self.tokenizer.tokenize_into(text, &mut scratch.tokens);
+        scratch.features.clear();
+        let (_, rs) = self.scores_of(scratch, &mut features::Discard);
+        let cues = self.read_cues(&scratch.tokens);
+        ReasonIndex(with_reason_cues(rs, &cues.reason).best() as u8)
     }
 
     /// Both models' logits: their biases plus the summed joint rows `sums` ([`Scorer::sums`]).
@@ -289,6 +344,35 @@ fn readable(scratch: &Scratch) -> bool {
         .tokens
         .iter()
         .any(|t| t.is_word() || matches!(t.kind, tokenizer::TokenKind::Emoticon | tokenizer::TokenKind::Emoji))
+}
+
+/// The emotion, intent and reason cue files in one table, and what in them did not parse.
+fn builtin_cues() -> (CueTable, Vec<String>) {
+    let categories: Vec<&str> = Emotion::ALL
+        .iter()
+        .map(|e| e.as_str())
+        .chain(Intent::ALL.iter().map(|i| i.as_str()))
+        .chain(ComplaintReason::ALL.iter().map(|r| r.as_str()))
+        .collect();
+    let files = [(EMOTION_CUES, "emotion.tsv"), (INTENT_CUES, "intents.tsv"), (REASON_CUES, "reason_cues.tsv")];
+    CueTable::parse_files(&files, &categories)
+}
+
+/// For each built-in reason, the class of that name in `model`.
+fn reason_cue_classes(model: &LinearModel) -> [Option<u8>; ComplaintReason::ALL.len()] {
+    std::array::from_fn(|k| {
+        let name = ComplaintReason::ALL.get(k).map(|r| r.as_str())?;
+        model.classes().iter().position(|c| c == name).map(|i| i as u8)
+    })
+}
+
+/// The reason logits with what the cues add: [`REASON_CUE_SCALE`] per unit of cue weight, up to
+/// [`REASON_CUE_MAX`] units per reason.
+fn with_reason_cues(mut rs: model::Scores, cues: &[f32; model::MAX_CLASSES]) -> model::Scores {
+    for (l, c) in rs.logits.iter_mut().zip(cues) {
+        *l += c.min(REASON_CUE_MAX) * REASON_CUE_SCALE;
+    }
+    rs
 }
 
 fn fallback_model(classes: &[&str]) -> LinearModel {
@@ -413,3 +497,12 @@ fn sentiment_signal() -> String {
     "sentiment".into()
 }
 
+#[cfg(test)]
+mod tests {
+    /// A typo in a cue file would silently drop its line: the built-in files must parse cleanly.
+    #[test]
+    fn builtin_cue_files_parse_without_errors() {
+        let (_, errors) = super::builtin_cues();
+        assert!(errors.is_empty(), "{errors:#?}");
+    }
+}
