@@ -179,10 +179,15 @@ impl Engine {
     /// Sentiment, emotion, reason and intents of a customer message, without evidence.
     /// Allocation-free once `scratch` has grown to the size of the messages seen.
     pub fn summarize(&self, text: &str, scratch: &mut Scratch) -> Summary {
-        let text = email::current_text(text);
-        self.tokenizer.tokenize_into(text, &mut scratch.tokens);
+        let (ss, rs) = self.scores_of_text(text, scratch);
+        self.summary_from(scratch, ss, rs)
+    }
+
+    /// Both models' scores of what the customer wrote now in `text` (tokens left in `scratch`).
+    fn scores_of_text(&self, text: &str, scratch: &mut Scratch) -> (model::Scores, model::Scores) {
+        self.tokenizer.tokenize_into(email::current_text(text), &mut scratch.tokens);
         scratch.features.clear();
-        self.summary_of(scratch, &mut features::Discard)
+        self.scores_of(scratch, &mut features::Discard)
     }
 
     /// The summary of the tokens in `scratch`. Their features go straight into the scorer and to
@@ -282,10 +287,7 @@ impl Engine {
     /// The likeliest complaint reason of a message, whether or not [`Engine::summarize`] would report
     /// it (for evaluation on messages known to be complaints).
     pub fn likeliest_reason(&self, text: &str, scratch: &mut Scratch) -> ReasonIndex {
-        let text = email::current_text(text);
-        self.tokenizer.tokenize_into(text, &mut scratch.tokens);
-        scratch.features.clear();
-        let (_, rs) = self.scores_of(scratch, &mut features::Discard);
+        let (_, rs) = self.scores_of_text(text, scratch);
         let cues = self.read_cues(&scratch.tokens);
         ReasonIndex(with_reason_cues(rs, &cues.reason).best() as u8)
     }

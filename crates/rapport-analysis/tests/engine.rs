@@ -225,3 +225,23 @@ fn labels_round_trip_and_old_stored_analyses_still_parse() {
     let a: Result<MessageAnalysis, _> = serde_json::from_str(old);
     assert!(a.is_ok_and(|a| a.emotion == Emotion::Neutral && a.evidence[0].signal == "sentiment"));
 }
+
+/// Complaints outside airlines get the reason any help desk would give, with the cue as evidence
+/// ("Still waiting for my refund" read as lost luggage before the reason cues).
+#[test]
+fn reasons_of_other_industries_come_from_their_topic_words() {
+    let cases = [
+        ("Still waiting for my refund, this is ridiculous", ComplaintReason::BillingRefund, "refund"),
+        ("the app keeps crashing every time I open it", ComplaintReason::Technical, "app"),
+        ("the driver was so rude to me", ComplaintReason::AgentAttitude, "rude"),
+    ];
+    for (text, reason, cue) in cases {
+        let a = analyze(text);
+        assert_eq!(a.reason.as_deref(), Some(reason.as_str()), "{text}");
+        assert!(
+            a.evidence.iter().any(|e| e.signal == "reason" && e.text == cue && e.note.contains("complaint-reason cue")),
+            "{text}: {:?}",
+            a.evidence
+        );
+    }
+}
