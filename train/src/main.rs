@@ -7,7 +7,8 @@
 //! ```
 //!
 //! Data (see `data/MODEL_CARD.md`): `../shared/data/airline-dev` (sentiment and complaint reasons),
-//! `../shared/data/bitext-intents` (reasons of other industries), and the VADER paper's rated
+//! `../shared/data/bitext-intents` (reasons of other industries), customer tweets to many brands from
+//! `../shared/data/twcs` with the silver labels of `train/data/twcs-train/labels.csv`, and the VADER paper's rated
 //! snippets from the `vaderSentiment` 3.3.2 sdist on PyPI (`bench/analysis/fetch_vader_corpora.sh`):
 //! tweets and movie-review snippets for training, product-review (Amazon) and New York Times
 //! editorial snippets held out for "general reading".
@@ -66,6 +67,13 @@ struct Tweet {
     fold: u64,
 }
 
+/// A customer tweet to some brand (twcs) with its silver labels.
+struct Silver {
+    text: String,
+    sentiment: usize,
+    reason: Option<ComplaintReason>,
+}
+
 struct Rated {
     id: String,
     text: String,
@@ -78,6 +86,10 @@ struct Options {
     w_tweets: f32,
     w_movies: f32,
     w_bitext: f32,
+    /// Weight of the twcs silver labels for reasons / for sentiment.
+    w_twcs: f32,
+    w_twcs_sentiment: f32,
+    twcs_labels: PathBuf,
     /// Tune decision offsets for macro-F1 by cross-validation (on by default).
     offsets: bool,
     shared: PathBuf,
@@ -88,7 +100,7 @@ fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(cmd) = args.first().cloned() else {
         bail!(
-            "usage: rapport-train eval|cv|final [--epochs N --lr X --l2 X --min-count N --w-tweets X --w-movies X --w-bitext X]"
+            "usage: rapport-train eval|cv|final [--epochs N --lr X --l2 X --min-count N --w-tweets X --w-movies X --w-bitext X --w-twcs X]"
         );
     };
     let opts = parse_options(&args[1..])?;
@@ -111,7 +123,13 @@ fn main() -> Result<()> {
         nyt.len(),
         bitext.len()
     );
-    let extra = Extra { vader_tweets: &vader_tweets, movies: &movies, bitext: &bitext };
+    let twcs = if opts.w_twcs > 0.0 || opts.w_twcs_sentiment > 0.0 {
+        load_twcs(&opts.shared.join("twcs/twcs_first5000.csv"), &opts.twcs_labels)?
+    } else {
+        Vec::new()
+    };
+    eprintln!("data: {} twcs customer tweets with silver labels", twcs.len());
+    let extra = Extra { vader_tweets: &vader_tweets, movies: &movies, bitext: &bitext, twcs: &twcs };
 
     match cmd.as_str() {
         "cv" => {
@@ -145,6 +163,17 @@ fn main() -> Result<()> {
             let shifted = fit_with_offsets(&all_train, &extra, &opts, offsets, Vec::new(), Vec::new())?;
             let (_, mvs) = binary_accuracy(&shifted, &movies_dev);
             println!("movie-dev binary accuracy: {mv:.4} without the offsets, {mvs:.4} with them");
+            let twcs_dev = load_twcs_dev(
+                &opts.shared.join("twcs/twcs_first5000.csv"),
+                &Path::new(env!("CARGO_MANIFEST_DIR")).join("../eval/data/twcs-labels/labels.csv"),
+            )?;
+            if !twcs_dev.is_empty() {
+                let (ts, tr) = silver_f1(&shifted, &twcs_dev);
+                println!(
+                    "twcs dev ({} tweets, with the offsets): sentiment macro-F1 {ts:.4}, reason macro-F1 {tr:.4}",
+                    twcs_dev.len()
+                );
+            }
             println!(
                 "cv (folds 1-4): sentiment macro-F1 {:.4}, reason macro-F1 {:.4}; dev binary accuracy: VADER tweets {vt:.4}, movie-dev snippets {mv:.4}; features {} + {}",
                 sent.iter().sum::<f64>() / 4.0,
@@ -185,7 +214,8 @@ fn main() -> Result<()> {
                 vec![
                     format!("Rapport {what} model — trained by `train/run` (rapport-train final); see data/MODEL_CARD.md."),
                     "Training data: airline-dev (CC BY-NC-SA 4.0), VADER tweets + movie snippets (vaderSentiment 3.3.2, MIT),".into(),
-                    "Bitext customer-service sample (CDLA-Sharing 1.0). The weights inherit the non-commercial terms of airline-dev.".into(),
+                    "Bitext customer-service sample (CDLA-Sharing 1.0), twcs customer tweets with silver reason labels (CC BY-NC-SA 4.0).".into(),
+                    "The weights inherit the non-commercial terms of airline-dev and twcs.".into(),
                 ]
             };
             let offsets = if opts.offsets { tune_offsets(&all, &extra, &opts)? } else { [0.0; 3] };
@@ -210,6 +240,7 @@ struct Extra<'a> {
     vader_tweets: &'a [Rated],
     movies: &'a [Rated],
     bitext: &'a [(String, ComplaintReason)],
+    twcs: &'a [Silver],
 }
 
 /// Three-class label of a rated snippet: clearly positive / negative means, else neutral.
@@ -246,6 +277,9 @@ fn fit(
             weight: o.w_movies,
         }));
     }
+    if o.w_twcs_sentiment > 0.0 {
+        ex.extend(extra.twcs.iter().map(|t| Example { text: &t.text, label: t.sentiment, weight: o.w_twcs_sentiment }));
+    }
     let classes: Vec<String> = SENTIMENT.iter().map(|s| s.to_string()).collect();
     let base = Engine::new();
     let sentiment = train(&base, &ex, &classes, &o.cfg, sentiment_header)?;
@@ -256,6 +290,14 @@ fn fit(
         tweets.iter().filter_map(|t| t.reason.map(|r| Example { text: &t.text, label: idx(r), weight: 1.0 })).collect();
     if o.w_bitext > 0.0 {
         rex.extend(extra.bitext.iter().map(|(text, r)| Example { text, label: idx(*r), weight: o.w_bitext }));
+    }
+    if o.w_twcs > 0.0 {
+        rex.extend(
+            extra
+                .twcs
+                .iter()
+                .filter_map(|t| t.reason.map(|r| Example { text: &t.text, label: idx(r), weight: o.w_twcs })),
+        );
     }
     let reasons = train(&base, &rex, &reason_classes, &o.reason_cfg, reason_header)?;
     Ok(Engine::with_models(sentiment, ReasonModel::new(reasons)))
@@ -559,6 +601,99 @@ fn load_bitext(path: &Path) -> Result<Vec<(String, ComplaintReason)>> {
     Ok(out)
 }
 
+/// The twcs texts by tweet id, whitespace collapsed (as `eval/twcs_eval.py` feeds them to `rapport score`).
+fn twcs_texts(path: &Path) -> Result<BTreeMap<String, String>> {
+    // Flexible: the file has one malformed upstream row.
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .with_context(|| format!("reading {}", path.display()))?;
+    let headers = rdr.headers()?.clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).with_context(|| format!("no column {name}"));
+    let (id, text) = (col("tweet_id")?, col("text")?);
+    let mut by_id = BTreeMap::new();
+    for rec in rdr.records() {
+        let rec = rec?;
+        if let (Some(i), Some(t)) = (rec.get(id), rec.get(text)) {
+            by_id.insert(i.to_string(), t.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+    }
+    Ok(by_id)
+}
+
+/// A label row's sentiment and (for negatives) reason; `cant_tell` and `none` give no reason.
+fn silver(texts: &BTreeMap<String, String>, id: &str, sentiment: &str, reason: &str) -> Result<Silver> {
+    let s = SENTIMENT
+        .iter()
+        .position(|x| *x == sentiment)
+        .with_context(|| format!("tweet {id}: sentiment {sentiment:?}"))?;
+    let text = texts.get(id).with_context(|| format!("tweet {id} is not in the twcs file"))?.clone();
+    let reason = ComplaintReason::ALL.iter().copied().find(|c| c.as_str() == reason).filter(|_| s == 0);
+    Ok(Silver { text, sentiment: s, reason })
+}
+
+/// Silver-labelled twcs customer tweets for training: `labels` has columns `tweet_id,sentiment,reason`.
+fn load_twcs(texts: &Path, labels: &Path) -> Result<Vec<Silver>> {
+    let by_id = twcs_texts(texts)?;
+    let mut rdr = csv::Reader::from_path(labels).with_context(|| format!("reading {}", labels.display()))?;
+    let mut out = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec?;
+        let (Some(i), Some(s), Some(r)) = (rec.get(0), rec.get(1), rec.get(2)) else {
+            bail!("{}: short row", labels.display())
+        };
+        out.push(silver(&by_id, i, s, r)?);
+    }
+    Ok(out)
+}
+
+/// The `dev` rows of `eval/data/twcs-labels` where both labellers agree on the sentiment, and on the
+/// reason (else no reason), as `eval/twcs_eval.py` counts them. Empty without the shared twcs file.
+fn load_twcs_dev(texts: &Path, labels: &Path) -> Result<Vec<Silver>> {
+    if !texts.exists() {
+        return Ok(Vec::new());
+    }
+    let by_id = twcs_texts(texts)?;
+    let mut rdr = csv::Reader::from_path(labels).with_context(|| format!("reading {}", labels.display()))?;
+    let mut out = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec?;
+        let (Some(i), Some(sa), Some(ra), Some(sb), Some(rb), Some(split)) =
+            (rec.get(0), rec.get(1), rec.get(2), rec.get(3), rec.get(4), rec.get(5))
+        else {
+            bail!("{}: short row", labels.display())
+        };
+        if split == "dev" && sa == sb {
+            out.push(silver(&by_id, i, sa, if ra == rb { ra } else { "none" })?);
+        }
+    }
+    Ok(out)
+}
+
+/// Sentiment and reported-reason macro-F1 on silver-labelled tweets (reasons: rows with a reason).
+fn silver_f1(engine: &Engine, set: &[Silver]) -> (f64, f64) {
+    let mut s = Report::new(SENTIMENT.iter().map(|s| s.to_string()).collect());
+    let mut classes: Vec<String> = ComplaintReason::ALL.iter().map(|r| r.as_str().to_string()).collect();
+    classes.push("(none)".into());
+    let mut r = Report::new(classes);
+    let mut scratch = Scratch::default();
+    for t in set {
+        let sum = engine.summarize(&t.text, &mut scratch);
+        let label = match sum.sentiment.label {
+            rapport_analysis::SentimentLabel::Negative => 0,
+            rapport_analysis::SentimentLabel::Neutral => 1,
+            rapport_analysis::SentimentLabel::Positive => 2,
+        };
+        s.confusion[t.sentiment][label] += 1;
+        if let Some(gold) = t.reason {
+            let gi = ComplaintReason::ALL.iter().position(|x| *x == gold).unwrap_or(0);
+            let pi = sum.reason.map_or(ComplaintReason::ALL.len(), |p| usize::from(p.0));
+            r.confusion[gi][pi] += 1;
+        }
+    }
+    (s.macro_f1(), r.macro_f1())
+}
+
 fn parse_options(args: &[String]) -> Result<Options> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut o = Options {
@@ -567,6 +702,9 @@ fn parse_options(args: &[String]) -> Result<Options> {
         w_tweets: 0.2,
         w_movies: 0.5,
         w_bitext: 0.3,
+        w_twcs: 0.3,
+        w_twcs_sentiment: 0.0,
+        twcs_labels: root.join("train/data/twcs-train/labels.csv"),
         offsets: true,
         shared: std::env::var_os("RAPPORT_SHARED_DATA").map_or_else(|| root.join("../shared/data"), PathBuf::from),
         corpora: root.join("target/corpora/vader"),
@@ -589,6 +727,8 @@ fn parse_options(args: &[String]) -> Result<Options> {
             "w-tweets" => o.w_tweets = f,
             "w-movies" => o.w_movies = f,
             "w-bitext" => o.w_bitext = f,
+            "w-twcs" => o.w_twcs = f,
+            "w-twcs-sentiment" => o.w_twcs_sentiment = f,
             "balance" => o.cfg.balance_power = f,
             "offsets" => o.offsets = f != 0.0,
             "reason-balance" => o.reason_cfg.balance_power = f,

@@ -234,6 +234,8 @@ fn reasons_of_other_industries_come_from_their_topic_words() {
         ("Still waiting for my refund, this is ridiculous", ComplaintReason::BillingRefund, "refund"),
         ("the app keeps crashing every time I open it", ComplaintReason::Technical, "app"),
         ("the driver was so rude to me", ComplaintReason::AgentAttitude, "rude"),
+        // "my order" is a delivery cue; being charged twice is what the complaint is about.
+        ("I was charged twice for my order", ComplaintReason::BillingRefund, "charged twice"),
     ];
     for (text, reason, cue) in cases {
         let a = analyze(text);
