@@ -3,7 +3,7 @@
 //! ```text
 //! rapport-train eval  [options]   # train on the training split, report on the held-out split
 //! rapport-train cv    [options]   # 4-fold cross-validation inside the training split (for tuning)
-//! rapport-train errors [options]  # the out-of-fold sentiment errors of `cv`, as TSV, for reading
+//! rapport-train oof [options]     # the out-of-fold sentiment predictions of `cv`, as TSV
 //! rapport-train final [options]   # train on everything, write crates/rapport-analysis/data/*.model.tsv
 //! ```
 //!
@@ -106,7 +106,7 @@ fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(cmd) = args.first().cloned() else {
         bail!(
-            "usage: rapport-train eval|cv|errors|final [--epochs N --lr X --l2 X --min-count N --w-tweets X --w-movies X --w-bitext X --w-twcs X]"
+            "usage: rapport-train eval|cv|oof|final [--epochs N --lr X --l2 X --min-count N --w-tweets X --w-movies X --w-bitext X --w-twcs X]"
         );
     };
     let opts = parse_options(&args[1..])?;
@@ -194,9 +194,10 @@ fn main() -> Result<()> {
                 engine.reason_model().model().len()
             );
         }
-        "errors" => {
-            // Out-of-fold sentiment errors inside the training split (never fold 0), for reading.
-            println!("fold\tgold\tpredicted\tp_negative\tp_neutral\tp_positive\ttext");
+        "oof" => {
+            // Out-of-fold sentiment predictions inside the training split (never fold 0), for reading errors
+            // and for stacking experiments.
+            println!("tweet_id\tfold\tgold\tpredicted\tp_negative\tp_neutral\tp_positive\ttext");
             for test_fold in 1..5 {
                 let train_set: Vec<&Tweet> = tweets.iter().filter(|t| t.fold != 0 && t.fold != test_fold).collect();
                 let engine = fit(&train_set, &extra, &opts, Vec::new(), Vec::new())?;
@@ -205,13 +206,11 @@ fn main() -> Result<()> {
                     engine.features_into(&t.text, &mut scratch);
                     let p = engine.sentiment_model().score(&scratch.features).probabilities();
                     let best = (0..3).fold(0, |b, c| if p[c] > p[b] { c } else { b });
-                    if best != t.sentiment {
-                        let text = t.text.split_whitespace().collect::<Vec<_>>().join(" ");
-                        println!(
-                            "{test_fold}\t{}\t{}\t{:.2}\t{:.2}\t{:.2}\t{text}",
-                            SENTIMENT[t.sentiment], SENTIMENT[best], p[0], p[1], p[2]
-                        );
-                    }
+                    let text = t.text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    println!(
+                        "{}\t{test_fold}\t{}\t{}\t{:.4}\t{:.4}\t{:.4}\t{text}",
+                        t.id, SENTIMENT[t.sentiment], SENTIMENT[best], p[0], p[1], p[2]
+                    );
                 }
             }
         }
