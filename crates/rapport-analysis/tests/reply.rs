@@ -70,6 +70,40 @@ fn acknowledgement_by_repeating_the_customers_problem() {
     assert!(!passed(&run(text, &NEGATIVE), "acknowledges_problem"));
 }
 
+/// Social replies start with handles and carry links: neither is a word of the reply. A handle the customer
+/// also wrote is no sign of reading the problem, and the first word after the handles starts the sentence.
+#[test]
+fn handles_and_links_are_not_words_of_the_reply() {
+    let customer = "@Tesco @Morrisons my order never came https://t.co/abc123";
+    let ctx = ReplyContext { customer_text: Some(customer), ..NEGATIVE };
+    let r = run("@117242 @Tesco @Morrisons Good morning! https://t.co/xyz", &ctx);
+    assert!(!passed(&r, "acknowledges_problem"), "{:?}", r.check("acknowledges_problem"));
+
+    let text = "@115716 Try restarting your router.";
+    let r = run(text, &NEGATIVE);
+    assert!(passed(&r, "gives_next_step"));
+    assert_eq!(evidence(&r, "gives_next_step"), ["Try"]);
+}
+
+/// "1/2" ends the first of a reply split over two posts: it is not a date, so not a next step.
+#[test]
+fn a_thread_counter_is_not_a_date() {
+    let r = run("Please accept our apologies, the flight was delayed by a late aircraft. 1/2", &NEGATIVE);
+    assert!(!passed(&r, "gives_next_step"), "{:?}", r.check("gives_next_step"));
+}
+
+/// How support accounts on social media say the next step and show feeling (twcs replies).
+#[test]
+fn social_care_phrasing_counts() {
+    let r = run("Send us a DM with the email on your account.", &NEGATIVE);
+    assert_eq!(evidence(&r, "gives_next_step"), ["Send us a DM"]);
+    let r = run("Have you tried signing out and back in?", &NEGATIVE);
+    assert_eq!(evidence(&r, "gives_next_step"), ["Have you tried"]);
+    let r = run("Oh no! That's not what we want to hear.", &NEGATIVE);
+    assert!(passed(&r, "expresses_empathy"));
+    assert_eq!(evidence(&r, "expresses_empathy"), ["Oh no"]);
+}
+
 #[test]
 fn no_acknowledgement_in_a_generic_or_confused_reply() {
     let r = run("Our opening hours are 9 to 5, Monday to Friday.", &NEGATIVE);
@@ -89,7 +123,7 @@ fn empathy_passes_on_imagining_and_validating() {
 
     let r = run("That sounds really frustrating, and it is not your fault.", &NEGATIVE);
     assert!(passed(&r, "expresses_empathy"));
-    assert_eq!(evidence(&r, "expresses_empathy"), ["That sounds really", "not your fault"]);
+    assert_eq!(evidence(&r, "expresses_empathy"), ["That sounds really frustrating", "not your fault"]);
 }
 
 #[test]

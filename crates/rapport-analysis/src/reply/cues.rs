@@ -611,6 +611,14 @@ fn is_date(w: &str) -> bool {
         }
     }
     let parts: Vec<&str> = w.split(['/', '-']).collect();
+    // "1/2", "2/3": the part counters of a reply split over several posts, not a day and month.
+    if let [a, b] = parts.as_slice()
+        && a.len() == 1
+        && b.len() == 1
+        && a <= b
+    {
+        return false;
+    }
     (2..=3).contains(&parts.len())
         && parts.iter().all(|p| !p.is_empty() && p.len() <= 4 && p.chars().all(|c| c.is_ascii_digit()))
         && w.contains(['/', '-'])
@@ -624,6 +632,7 @@ mod tests {
     fn classes() {
         assert!(is_time("3pm") && is_time("15:30") && is_time("9.45am") && !is_time("1234") && !is_time("pm"));
         assert!(is_date("12/03/2025") && is_date("2025-03-12") && is_date("3rd") && !is_date("24"));
+        assert!(!is_date("1/2") && !is_date("2/2") && is_date("3/1") && is_date("12/3"));
         assert!(is_number("24") && is_number("24-48") && !is_number("-"));
     }
 

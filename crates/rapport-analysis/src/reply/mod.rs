@@ -47,8 +47,9 @@ const PASS_AT: f64 = 1.0;
 /// Each distinct content word the reply repeats from the customer's message
 /// adds this much to `acknowledges_problem`: naming the customer's own
 /// problem ("your refund", "the login error") is acknowledging it, but one
-/// shared word is not enough on its own.
-const ECHO_WEIGHT: f64 = 0.34;
+/// shared word is not enough on its own ("flight", "number"; measured on
+/// twcs replies, `eval/RESULTS.md`).
+const ECHO_WEIGHT: f64 = 0.5;
 
 /// Evidence spans kept per check; a pasted log must not yield 10,000 spans.
 const MAX_EVIDENCE: usize = 20;
@@ -505,6 +506,11 @@ fn is_echo_stop(w: &str) -> bool {
             | "anything"
             | "nothing"
             | "everything"
+            | "good"
+            | "morning"
+            | "afternoon"
+            | "evening"
+            | "night"
     )
 }
 

@@ -204,6 +204,14 @@ pub(crate) fn words_into(text: &str, out: &mut Vec<Word>) {
     let mut pending = Break::None;
     let mut it = text.char_indices().peekable();
     while let Some((i, c)) = it.next() {
+        // Handles and links are addresses, not words of the reply: "@115716 Press and hold" starts a
+        // sentence at "Press", and "@Tesco" or "https" in both messages is no sign of reading the problem.
+        let rest = &text[i..];
+        let handle = c == '@' && rest[1..].starts_with(|d: char| d.is_alphanumeric() || d == '_');
+        if handle || starts_with_link(rest) {
+            while it.next_if(|&(_, d)| !d.is_whitespace()).is_some() {}
+            continue;
+        }
         if c.is_alphanumeric() {
             let start = i;
             let mut end = i + c.len_utf8();
@@ -243,6 +251,11 @@ pub(crate) fn words_into(text: &str, out: &mut Vec<Word>) {
             pending = pending.max(b);
         }
     }
+}
+
+/// Whether `s` starts with a web address.
+fn starts_with_link(s: &str) -> bool {
+    ["http://", "https://", "www."].iter().any(|p| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)))
 }
 
 /// Appends `raw` lowercased, with every apostrophe written `'`.
