@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use rapport_analysis::reply::{ReplyContext, ReplyReport, check_reply};
-use rapport_analysis::{Engine, Evidence, LinearModel, MessageAnalysis, ReasonModel};
+use rapport_analysis::{Engine, Evidence, LinearModel, MessageAnalysis, ReasonModel, SentimentLabel};
 use serde::Serialize;
 
 use super::{InputError, find_column};
@@ -36,6 +36,26 @@ pub struct ScoreArgs {
     /// Use this custom reason model (written by `rapport train-reasons`) for `reason`.
     #[arg(long, value_name = "MODEL_FILE")]
     pub reasons: Option<PathBuf>,
+    /// With `--role agent`: the CSV column holding the customer message each reply answers. Its words count
+    /// towards `acknowledges_problem`, and a negative message makes `apologises` applicable.
+    #[arg(long, value_name = "NAME", requires = "csv")]
+    pub customer_column: Option<String>,
+    /// With `--role agent`: the CSV column holding the customer's name (for `uses_customer_name`).
+    #[arg(long, value_name = "NAME", requires = "csv")]
+    pub name_column: Option<String>,
+}
+
+/// The CSV columns that give an agent reply its context.
+struct ContextColumns<'a> {
+    customer: Option<&'a str>,
+    name: Option<&'a str>,
+}
+
+/// What is known about the customer side of one reply.
+#[derive(Default, Clone, Copy)]
+struct ReplySide<'a> {
+    customer: Option<&'a str>,
+    name: Option<&'a str>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,11 +115,18 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<()> {
     if let Some(path) = &args.reasons {
         engine.set_reasons(ReasonModel::new(load_reason_model(path)?));
     }
+    if args.role == Role::Customer && (args.customer_column.is_some() || args.name_column.is_some()) {
+        return Err(InputError(
+            "--customer-column and --name-column give agent replies their context: use them with --role agent".into(),
+        )
+        .into());
+    }
     let scorer = Scorer { engine, role: args.role };
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
+    let context = ContextColumns { customer: args.customer_column.as_deref(), name: args.name_column.as_deref() };
     let result = match (&args.csv, &args.text_column) {
-        (Some(path), Some(column)) => score_csv(&scorer, path, column, &mut out),
+        (Some(path), Some(column)) => score_csv(&scorer, path, column, &context, &mut out),
         _ => score_lines(&scorer, BufReader::with_capacity(READ_BUFFER, io::stdin().lock()), &mut out),
     };
     match result.and_then(|()| out.flush().map_err(|e| OutputError(e).into())) {
@@ -125,14 +152,19 @@ struct Scorer {
 }
 
 impl Scorer {
-    fn write_analysis(&self, text: &str, out: &mut impl Write) -> anyhow::Result<()> {
+    fn write_analysis(&self, text: &str, context: ReplySide<'_>, out: &mut impl Write) -> anyhow::Result<()> {
         match self.role {
             Role::Customer => {
                 let analysis = self.engine.analyze_customer(text);
                 write_json(out, &CustomerLine::new(&analysis))
             }
             Role::Agent => {
-                let report = check_reply(text, &ReplyContext::default());
+                let customer_negative = context
+                    .customer
+                    .is_some_and(|c| self.engine.analyze_customer(c).sentiment.label == SentimentLabel::Negative);
+                let ctx =
+                    ReplyContext { customer_name: context.name, customer_negative, customer_text: context.customer };
+                let report = check_reply(text, &ctx);
                 let tone = self.engine.analyze_customer(text).sentiment;
                 write_json(
                     out,
@@ -242,7 +274,7 @@ fn score_lines<R: Read>(scorer: &Scorer, mut reader: BufReader<R>, out: &mut imp
             Line::Text => {
                 let bytes = if number == 1 { buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf) } else { &buf };
                 match std::str::from_utf8(bytes) {
-                    Ok(text) => scorer.write_analysis(text, out)?,
+                    Ok(text) => scorer.write_analysis(text, ReplySide::default(), out)?,
                     Err(_) => write_error(out, number, "invalid UTF-8")?,
                 }
             }
@@ -256,12 +288,19 @@ fn score_lines<R: Read>(scorer: &Scorer, mut reader: BufReader<R>, out: &mut imp
     Ok(())
 }
 
-fn score_csv(scorer: &Scorer, path: &Path, column: &str, out: &mut impl Write) -> anyhow::Result<()> {
+fn score_csv(
+    scorer: &Scorer,
+    path: &Path,
+    column: &str,
+    context: &ContextColumns<'_>,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
     let file = File::open(path).map_err(|e| InputError(format!("cannot open {}: {e}", path.display())))?;
     let mut reader = csv_reader(BufReader::with_capacity(READ_BUFFER, file));
     let headers = reader.byte_headers().map_err(|e| InputError(format!("reading {}: {e}", path.display())))?.clone();
     let index = find_column(&headers, column)?;
-    let too_long = format!("field longer than {MAX_LINE} bytes");
+    let customer = context.customer.map(|c| find_column(&headers, c).map(|i| (c, i))).transpose()?;
+    let name = context.name.map(|c| find_column(&headers, c).map(|i| (c, i))).transpose()?;
     let mut record = csv::ByteRecord::new();
     loop {
         let line = reader.position().line();
@@ -269,13 +308,9 @@ fn score_csv(scorer: &Scorer, path: &Path, column: &str, out: &mut impl Write) -
             Ok(false) => break,
             Ok(true) => {
                 let line = record.position().map_or(line, |p| p.line());
-                match record.get(index) {
-                    None => write_error(out, line, &format!("the record has no {column:?} field"))?,
-                    Some(field) if field.len() > MAX_LINE => write_error(out, line, &too_long)?,
-                    Some(field) => match std::str::from_utf8(field) {
-                        Ok(text) => scorer.write_analysis(text, out)?,
-                        Err(_) => write_error(out, line, "invalid UTF-8")?,
-                    },
+                match record_texts(&record, (column, index), customer, name) {
+                    Ok((text, context)) => scorer.write_analysis(text, context, out)?,
+                    Err(message) => write_error(out, line, &message)?,
                 }
             }
             Err(e) => match record_error(&e) {
@@ -285,6 +320,29 @@ fn score_csv(scorer: &Scorer, path: &Path, column: &str, out: &mut impl Write) -
         }
     }
     Ok(())
+}
+
+/// The message and its context fields of one record, or why they cannot be read. An empty context field is
+/// no context.
+fn record_texts<'r>(
+    record: &'r csv::ByteRecord,
+    text: (&str, usize),
+    customer: Option<(&str, usize)>,
+    name: Option<(&str, usize)>,
+) -> Result<(&'r str, ReplySide<'r>), String> {
+    let field = |(column, index): (&str, usize)| -> Result<&'r str, String> {
+        let bytes = record.get(index).ok_or_else(|| format!("the record has no {column:?} field"))?;
+        if bytes.len() > MAX_LINE {
+            return Err(format!("field longer than {MAX_LINE} bytes"));
+        }
+        std::str::from_utf8(bytes).map_err(|_| {
+            if index == text.1 { "invalid UTF-8".to_owned() } else { format!("invalid UTF-8 in {column:?}") }
+        })
+    };
+    let optional = |c: Option<(&str, usize)>| -> Result<Option<&'r str>, String> {
+        Ok(c.map(field).transpose()?.filter(|s| !s.trim().is_empty()))
+    };
+    Ok((field(text)?, ReplySide { customer: optional(customer)?, name: optional(name)? }))
 }
 
 /// The CSV reader both commands use: a header row, records of the header's width.

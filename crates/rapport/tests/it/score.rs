@@ -154,6 +154,37 @@ fn agent_role_reports_the_reply_checks_and_tone() {
     assert_eq!(check(&lines[1], "no_blame_or_dismissal"), Some(Value::Bool(false)), "{}", lines[1]);
 }
 
+#[test]
+fn agent_replies_from_a_csv_are_checked_against_the_customer_message_they_answer() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = "reply,customer,name\n\
+               \"Hi Anna, I'm sorry the parcel hasn't arrived. I have sent a replacement today.\",\"My parcel never arrived and nobody answers!\",Anna Berg\n\
+               \"Hi Anna, I'm sorry the parcel hasn't arrived. I have sent a replacement today.\",,\n";
+    std::fs::write(dir.path().join("replies.csv"), csv).expect("write csv");
+    let args = ["score", "--role", "agent", "--csv", "replies.csv", "--text-column", "reply"];
+    let with_context = [&args[..], &["--customer-column", "customer", "--name-column", "name"]].concat();
+    let out = rapport(&with_context, b"", dir.path());
+    assert_ok(&out);
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    let check = |line: &Value, name: &str| -> (bool, bool) {
+        let c = line["checks"].as_array().and_then(|c| c.iter().find(|c| c["name"] == name).cloned());
+        let c = c.unwrap_or_else(|| panic!("no {name} in {line}"));
+        (c["passed"] == Value::Bool(true), c["applicable"] == Value::Bool(true))
+    };
+    // An upset customer is owed the apology, and the name is known and used.
+    assert_eq!(check(&lines[0], "apologises"), (true, true), "{}", lines[0]);
+    assert_eq!(check(&lines[0], "uses_customer_name"), (true, true), "{}", lines[0]);
+    // Empty context fields are no context: the same reply, nothing to compare it with.
+    assert_eq!(check(&lines[1], "apologises"), (true, false), "{}", lines[1]);
+    assert!(!check(&lines[1], "uses_customer_name").1, "{}", lines[1]);
+
+    let customer_role = ["score", "--csv", "replies.csv", "--text-column", "reply", "--customer-column", "customer"];
+    let out = rapport(&customer_role, b"", dir.path());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--role agent"), "{}", stderr(&out));
+}
+
 const EXAMPLES: &str = "\
 text,reason
 \"My parcel has not arrived after two weeks, where is it?\",shipping
