@@ -284,6 +284,20 @@ impl Engine {
         c
     }
 
+    /// How much of each built-in reason's cues (`data/reason_cues.tsv`, in [`ComplaintReason::ALL`]
+    /// order) `text` holds, whatever reason model the engine has: what `rapport train-reasons` reads to
+    /// tie a business's own reasons to the built-in cues.
+    pub fn builtin_reason_cues(&self, text: &str, scratch: &mut Scratch) -> [f32; ComplaintReason::ALL.len()] {
+        self.tokenizer.tokenize_into(email::current_text(text), &mut scratch.tokens);
+        let mut sums = [0f32; ComplaintReason::ALL.len()];
+        self.cues.scan(&scratch.tokens, |cat, w, _, _| {
+            if let Some(s) = cat.checked_sub(REASON_CUES_FROM).and_then(|r| sums.get_mut(r)) {
+                *s += w;
+            }
+        });
+        sums
+    }
+
     /// The likeliest complaint reason of a message, whether or not [`Engine::summarize`] would report
     /// it (for evaluation on messages known to be complaints).
     pub fn likeliest_reason(&self, text: &str, scratch: &mut Scratch) -> ReasonIndex {
@@ -360,11 +374,25 @@ fn builtin_cues() -> (CueTable, Vec<String>) {
     CueTable::parse_files(&files, &categories)
 }
 
-/// For each built-in reason, the class of that name in `model`.
+/// Header line of a custom reason model that says which of its reasons each built-in reason's cues add to:
+/// `reason cues:<TAB>billing_refund=payment<TAB>delivery_delay=late delivery` (tabs, since a reason's name
+/// may hold spaces; written by `rapport train-reasons`).
+pub const REASON_CUES_HEADER: &str = "reason cues:";
+
+/// For each built-in reason, the class of `model` its cues add to: the class of that name, else the one
+/// the model's [`REASON_CUES_HEADER`] line names.
 fn reason_cue_classes(model: &LinearModel) -> [Option<u8>; ComplaintReason::ALL.len()] {
+    let class = |name: &str| model.classes().iter().position(|c| c == name).map(|i| i as u8);
+    let aliases: Vec<(&str, &str)> = model
+        .header()
+        .iter()
+        .filter_map(|h| h.strip_prefix(REASON_CUES_HEADER))
+        .flat_map(|pairs| pairs.split('\t'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .collect();
     std::array::from_fn(|k| {
         let name = ComplaintReason::ALL.get(k).map(|r| r.as_str())?;
-        model.classes().iter().position(|c| c == name).map(|i| i as u8)
+        class(name).or_else(|| aliases.iter().find(|(b, _)| *b == name).and_then(|(_, c)| class(c)))
     })
 }
 

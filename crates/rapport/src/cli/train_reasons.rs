@@ -10,10 +10,13 @@ use anyhow::Context;
 use clap::Args;
 use rapport_analysis::model::MAX_CLASSES;
 use rapport_analysis::train::{Example, TrainConfig, train};
-use rapport_analysis::{Engine, LinearModel, ReasonModel, Scratch};
+use rapport_analysis::{ComplaintReason, Engine, LinearModel, REASON_CUES_HEADER, ReasonModel, Scratch};
 
 use super::score::{MAX_LINE, csv_reader, record_error};
 use super::{InputError, find_column};
+
+/// How far ahead of the runner-up a reason's examples must be in a built-in reason's cues to take them.
+const CUE_LEAD: f32 = 1.5;
 
 /// Fewest examples a reason needs.
 pub const MIN_EXAMPLES: usize = 3;
@@ -43,14 +46,20 @@ pub fn run(args: TrainReasonsArgs) -> anyhow::Result<()> {
     let class_of = |label: &str| classes.iter().position(|c| c == label).unwrap_or(0);
     let examples: Vec<Example<'_>> =
         texts.iter().zip(&labels).map(|(text, label)| Example { text, label: class_of(label), weight: 1.0 }).collect();
-    let header = vec![format!(
+    let mut header = vec![format!(
         "custom reason model trained by rapport train-reasons from {} ({} examples, {} reasons)",
         args.examples.display(),
         examples.len(),
         classes.len()
     )];
+    let base = Engine::new();
+    let aliases = cue_aliases(&base, &examples, &classes);
+    if !aliases.is_empty() {
+        let pairs: Vec<String> = aliases.iter().map(|(b, c)| format!("{}={}", b.as_str(), classes[*c])).collect();
+        header.push(format!("{REASON_CUES_HEADER}\t{}", pairs.join("\t")));
+    }
     let config = TrainConfig { epochs: 30, min_count: 1, ..Default::default() };
-    let model = train(&Engine::new(), &examples, &classes, &config, header).context("training the reason model")?;
+    let model = train(&base, &examples, &classes, &config, header).context("training the reason model")?;
 
     let tsv = model.to_tsv();
     // What `score --reasons` will read must load: check before writing.
@@ -173,6 +182,38 @@ fn check_counts(counts: &BTreeMap<String, usize>) -> anyhow::Result<()> {
         .into());
     }
     Ok(())
+}
+
+/// Ties built-in reasons to the business's own: each built-in reason whose cues (`reason_cues.tsv`) occur
+/// in at least two examples, and in one reason's examples [`CUE_LEAD`] times as much (by cue weight) as in
+/// any other's, adds its cues to that reason. A few examples per reason then still get what the cues know ("refund", "app", "rude"),
+/// whatever the reasons are called. Reasons named like a built-in one get its cues anyway.
+fn cue_aliases(engine: &Engine, examples: &[Example<'_>], classes: &[String]) -> Vec<(ComplaintReason, usize)> {
+    let mut scratch = Scratch::default();
+    let n = classes.len();
+    let mut weight = vec![vec![0f32; n]; ComplaintReason::ALL.len()];
+    let mut seen = vec![0u32; ComplaintReason::ALL.len()];
+    for ex in examples {
+        let cues = engine.builtin_reason_cues(ex.text, &mut scratch);
+        for (b, &w) in cues.iter().enumerate() {
+            if w > 0.0 && ex.label < n {
+                weight[b][ex.label] += w.min(1.5);
+                seen[b] += 1;
+            }
+        }
+    }
+    ComplaintReason::ALL
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !classes.iter().any(|c| c == r.as_str()))
+        .filter_map(|(b, r)| {
+            let mut ranked: Vec<(usize, f32)> = weight[b].iter().copied().enumerate().collect();
+            ranked.sort_by(|x, y| y.1.total_cmp(&x.1));
+            let (best, w) = *ranked.first()?;
+            let second = ranked.get(1).map_or(0.0, |x| x.1);
+            (seen[b] >= 2 && w > 0.0 && w >= CUE_LEAD * second).then_some((*r, best))
+        })
+        .collect()
 }
 
 #[cfg(test)]

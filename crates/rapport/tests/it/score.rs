@@ -204,12 +204,18 @@ The invoice shows the wrong amount and I was overcharged,payment
 There is a charge on my bank statement I never authorised,payment
 ";
 
-#[test]
-fn train_reasons_builds_a_model_that_score_uses() {
+/// `rapport train-reasons` on [`EXAMPLES`] in a new directory, which then holds `reasons.tsv`.
+fn train_examples() -> (tempfile::TempDir, Output) {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("examples.csv"), EXAMPLES).expect("write examples");
     let out = rapport(&["train-reasons", "--examples", "examples.csv", "--out", "reasons.tsv"], b"", dir.path());
     assert_ok(&out);
+    (dir, out)
+}
+
+#[test]
+fn train_reasons_builds_a_model_that_score_uses() {
+    let (dir, out) = train_examples();
     let summary = String::from_utf8_lossy(&out.stdout);
     assert!(summary.contains("3 reasons from 15 examples"), "{summary}");
     assert!(summary.contains("sizing") && summary.contains("training-set accuracy"), "{summary}");
@@ -229,6 +235,30 @@ fn train_reasons_builds_a_model_that_score_uses() {
     let out = rapport(&["score", "--reasons", "examples.csv"], b"hello\n", dir.path());
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("is not a reason model"), "{}", stderr(&out));
+}
+
+/// A business's own reasons get the built-in reason cues whose examples they hold: "payment" takes the
+/// billing cues, so a refund complaint in words none of the payment examples used still reads as payment.
+#[test]
+fn train_reasons_ties_the_built_in_cues_to_the_business_reasons() {
+    let (dir, _) = train_examples();
+    let model = std::fs::read_to_string(dir.path().join("reasons.tsv")).expect("model written");
+    let line = model.lines().find(|l| l.starts_with("# reason cues:")).unwrap_or_else(|| panic!("{model}"));
+    let pairs: Vec<&str> = line.split('\t').skip(1).collect();
+    assert!(pairs.contains(&"billing_refund=payment"), "{line}");
+    assert!(pairs.contains(&"delivery_delay=shipping"), "{line}");
+
+    let complaint = "Still no sign of my reimbursement, I want a refund now\n";
+    let out = rapport(&["score", "--reasons", "reasons.tsv"], complaint.as_bytes(), dir.path());
+    assert_ok(&out);
+    let lines = json_lines(&out);
+    assert_eq!(lines[0]["reason"], "payment", "{}", lines[0]);
+    let evidence = lines[0]["evidence"].as_array().expect("evidence");
+    assert!(
+        evidence.iter().any(|e| e["signal"] == "reason" && e["note"].as_str().is_some_and(|n| n.contains("cue"))),
+        "{}",
+        lines[0]
+    );
 }
 
 #[test]
