@@ -66,15 +66,14 @@ pub fn run(args: TrainReasonsArgs) -> anyhow::Result<()> {
     LinearModel::parse(&tsv).context("the trained model does not read back")?;
     std::fs::write(&args.out, tsv).with_context(|| format!("writing {}", args.out.display()))?;
 
-    // Training-set accuracy: the best class for each example (what `reason` would be if the
-    // message were negative).
+    // Training-set accuracy: the likeliest reason of each example, cues included (what `reason` would be
+    // if the message were negative).
     let mut engine = Engine::new();
     engine.set_reasons(ReasonModel::new(model));
     let mut scratch = Scratch::default();
     let mut correct = vec![0usize; classes.len()];
     for ex in &examples {
-        engine.features_into(ex.text, &mut scratch);
-        if engine.reason_model().model().score(&scratch.features).best() == ex.label {
+        if usize::from(engine.likeliest_reason(ex.text, &mut scratch).0) == ex.label {
             correct[ex.label] += 1;
         }
     }
@@ -84,6 +83,9 @@ pub fn run(args: TrainReasonsArgs) -> anyhow::Result<()> {
     println!("  {:<width$}  examples  correct", "reason");
     for ((name, n), ok) in counts.iter().zip(&correct) {
         println!("  {name:<width$}  {n:>8}  {ok:>7}");
+    }
+    for (builtin, class) in &aliases {
+        println!("built-in {} cues add to {}", builtin.as_str(), classes[*class]);
     }
     let total: usize = correct.iter().sum();
     println!(

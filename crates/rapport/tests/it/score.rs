@@ -241,7 +241,9 @@ fn train_reasons_builds_a_model_that_score_uses() {
 /// billing cues, so a refund complaint in words none of the payment examples used still reads as payment.
 #[test]
 fn train_reasons_ties_the_built_in_cues_to_the_business_reasons() {
-    let (dir, _) = train_examples();
+    let (dir, out) = train_examples();
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(summary.contains("built-in billing_refund cues add to payment"), "{summary}");
     let model = std::fs::read_to_string(dir.path().join("reasons.tsv")).expect("model written");
     let line = model.lines().find(|l| l.starts_with("# reason cues:")).unwrap_or_else(|| panic!("{model}"));
     let pairs: Vec<&str> = line.split('\t').skip(1).collect();
