@@ -285,8 +285,8 @@ impl Engine {
     }
 
     /// How much of each built-in reason's cues (`data/reason_cues.tsv`, in [`ComplaintReason::ALL`]
-    /// order) `text` holds, whatever reason model the engine has: what `rapport train-reasons` reads to
-    /// tie a business's own reasons to the built-in cues.
+    /// order) `text` holds, capped as they are when added to the logits, whatever reason model the engine
+    /// has: what `rapport train-reasons` reads to tie a business's own reasons to the built-in cues.
     pub fn builtin_reason_cues(&self, text: &str, scratch: &mut Scratch) -> [f32; ComplaintReason::ALL.len()] {
         self.tokenizer.tokenize_into(email::current_text(text), &mut scratch.tokens);
         let mut sums = [0f32; ComplaintReason::ALL.len()];
@@ -295,7 +295,7 @@ impl Engine {
                 *s += w;
             }
         });
-        sums
+        sums.map(|s| s.min(REASON_CUE_MAX))
     }
 
     /// The likeliest complaint reason of a message, whether or not [`Engine::summarize`] would report

@@ -4,6 +4,7 @@
 //! input, in input order. Bad input (invalid UTF-8, overlong lines, malformed CSV records) becomes an
 //! `{"line": N, "error": "..."}` object for that line and never stops the run.
 
+use std::cell::RefCell;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -11,7 +12,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use rapport_analysis::reply::{ReplyContext, ReplyReport, check_reply};
-use rapport_analysis::{Engine, Evidence, LinearModel, MessageAnalysis, ReasonModel, SentimentLabel};
+use rapport_analysis::{Engine, Evidence, LinearModel, MessageAnalysis, ReasonModel, Scratch, SentimentLabel};
 use serde::Serialize;
 
 use super::{InputError, find_column};
@@ -121,7 +122,7 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<()> {
         )
         .into());
     }
-    let scorer = Scorer { engine, role: args.role };
+    let scorer = Scorer { engine, role: args.role, scratch: RefCell::default() };
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let context = ContextColumns { customer: args.customer_column.as_deref(), name: args.name_column.as_deref() };
@@ -149,6 +150,7 @@ pub fn load_reason_model(path: &Path) -> anyhow::Result<LinearModel> {
 struct Scorer {
     engine: Engine,
     role: Role,
+    scratch: RefCell<Scratch>,
 }
 
 impl Scorer {
@@ -159,9 +161,10 @@ impl Scorer {
                 write_json(out, &CustomerLine::new(&analysis))
             }
             Role::Agent => {
-                let customer_negative = context
-                    .customer
-                    .is_some_and(|c| self.engine.analyze_customer(c).sentiment.label == SentimentLabel::Negative);
+                // The label is all that is needed of the customer message: a summary, no evidence.
+                let customer_negative = context.customer.is_some_and(|c| {
+                    self.engine.summarize(c, &mut self.scratch.borrow_mut()).sentiment.label == SentimentLabel::Negative
+                });
                 let ctx =
                     ReplyContext { customer_name: context.name, customer_negative, customer_text: context.customer };
                 let report = check_reply(text, &ctx);

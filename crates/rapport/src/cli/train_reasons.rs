@@ -188,8 +188,9 @@ fn check_counts(counts: &BTreeMap<String, usize>) -> anyhow::Result<()> {
 
 /// Ties built-in reasons to the business's own: each built-in reason whose cues (`reason_cues.tsv`) occur
 /// in at least two examples, and in one reason's examples [`CUE_LEAD`] times as much (by cue weight) as in
-/// any other's, adds its cues to that reason. A few examples per reason then still get what the cues know ("refund", "app", "rude"),
-/// whatever the reasons are called. Reasons named like a built-in one get its cues anyway.
+/// any other's, adds its cues to that reason. A few examples per reason then still get what the cues know
+/// ("refund", "app", "rude"), whatever the reasons are called. Reasons named like a built-in one get its
+/// cues anyway.
 fn cue_aliases(engine: &Engine, examples: &[Example<'_>], classes: &[String]) -> Vec<(ComplaintReason, usize)> {
     let mut scratch = Scratch::default();
     let n = classes.len();
@@ -199,7 +200,7 @@ fn cue_aliases(engine: &Engine, examples: &[Example<'_>], classes: &[String]) ->
         let cues = engine.builtin_reason_cues(ex.text, &mut scratch);
         for (b, &w) in cues.iter().enumerate() {
             if w > 0.0 && ex.label < n {
-                weight[b][ex.label] += w.min(1.5);
+                weight[b][ex.label] += w;
                 seen[b] += 1;
             }
         }

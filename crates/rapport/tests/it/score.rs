@@ -179,6 +179,20 @@ fn agent_replies_from_a_csv_are_checked_against_the_customer_message_they_answer
     assert_eq!(check(&lines[1], "apologises"), (true, false), "{}", lines[1]);
     assert!(!check(&lines[1], "uses_customer_name").1, "{}", lines[1]);
 
+    // A context field that cannot be read is an error object for that record; the next record is scored.
+    let mut bad = b"reply,customer,name\nThanks for waiting.,\"caf\xe9 broken\",Anna\n".to_vec();
+    bad.extend_from_slice(b"Sorry for the delay.,My order is late,Anna\n");
+    std::fs::write(dir.path().join("bad.csv"), bad).expect("write csv");
+    let bad_args =
+        ["score", "--role", "agent", "--csv", "bad.csv", "--text-column", "reply", "--customer-column", "customer"];
+    let out = rapport(&bad_args, b"", dir.path());
+    assert_ok(&out);
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[0]["line"], 2, "{}", lines[0]);
+    assert_eq!(lines[0]["error"], "invalid UTF-8 in \"customer\"", "{}", lines[0]);
+    assert!(lines[1]["checks"].is_array(), "{}", lines[1]);
+
     let customer_role = ["score", "--csv", "replies.csv", "--text-column", "reply", "--customer-column", "customer"];
     let out = rapport(&customer_role, b"", dir.path());
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
