@@ -241,18 +241,18 @@ fn no_next_step_in_vague_negated_or_questioning_replies() {
 #[test]
 fn blame_and_dismissal_fail_with_evidence() {
     for (text, ev) in [
-        ("You should have read the terms before ordering.", "You should have"),
-        ("As I already said, we do not ship to PO boxes.", "As I already said"),
-        ("That's not our problem, please contact the courier.", "not our problem"),
-        ("Calm down, sir, it's only a delay.", "Calm down"),
-        ("Per our policy, we cannot accept returns after 30 days.", "Per our policy, we cannot"),
-        ("Obviously the app needs an internet connection.", "Obviously"),
-        ("You failed to enter the correct postcode.", "You failed to"),
-        ("This damn system keeps crashing.", "damn"),
+        ("You should have read the terms before ordering.", &["You should have", "read the terms"][..]),
+        ("As I already said, we do not ship to PO boxes.", &["As I already said"]),
+        ("That's not our problem, please contact the courier.", &["not our problem"]),
+        ("Calm down, sir, it's only a delay.", &["Calm down"]),
+        ("Per our policy, we cannot accept returns after 30 days.", &["Per our policy, we cannot"]),
+        ("Obviously the app needs an internet connection.", &["Obviously"]),
+        ("You failed to enter the correct postcode.", &["You failed to"]),
+        ("This damn system keeps crashing.", &["damn"]),
     ] {
         let r = run(text, &NEGATIVE);
         assert!(!passed(&r, "no_blame_or_dismissal"), "{text}");
-        assert_eq!(evidence(&r, "no_blame_or_dismissal"), [ev], "{text}");
+        assert_eq!(evidence(&r, "no_blame_or_dismissal"), ev, "{text}");
         assert!(r.score <= 40.0, "{text}: {}", r.score);
     }
 }

@@ -27,6 +27,15 @@ pub(crate) enum Target {
     Apology,
     NextStep,
     Blame,
+    /// `brush_off` rows: refusals, policy-hiding, deflection, defensiveness. They
+    /// fail `no_blame_or_dismissal` only when the reply offers nothing besides.
+    BrushOff,
+    /// `alternative` rows: an offer made instead ("but I can offer"); it keeps
+    /// a brush-off from failing the check.
+    Alternative,
+    /// `curt` rows: a reply made of nothing but these words is curt when it
+    /// answers a complaint or a question ("Thank you.", "Noted.").
+    Curt,
     Tone,
     /// `tone_from` rows: how much a check's cue weight adds to tone.
     ToneFrom,
@@ -40,6 +49,9 @@ impl Target {
             "apologises" => Target::Apology,
             "gives_next_step" => Target::NextStep,
             "no_blame_or_dismissal" => Target::Blame,
+            "brush_off" => Target::BrushOff,
+            "alternative" => Target::Alternative,
+            "curt" => Target::Curt,
             "tone" => Target::Tone,
             "tone_from" => Target::ToneFrom,
             _ => return None,
@@ -58,6 +70,9 @@ impl Target {
             Target::Apology => "apologises",
             Target::NextStep => "gives_next_step",
             Target::Blame => "no_blame_or_dismissal",
+            Target::BrushOff => "brush_off",
+            Target::Alternative => "alternative",
+            Target::Curt => "curt",
             Target::Tone => "tone",
             Target::ToneFrom => "tone_from",
         }
@@ -65,10 +80,10 @@ impl Target {
 }
 
 /// A set of [`Target`]s, one bit each: which checks to match cues for.
-pub(crate) type TargetMask = u8;
+pub(crate) type TargetMask = u16;
 
 /// Every target.
-pub(crate) const ALL_TARGETS: TargetMask = u8::MAX;
+pub(crate) const ALL_TARGETS: TargetMask = TargetMask::MAX;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {
@@ -193,8 +208,8 @@ pub(crate) struct CueSet {
 pub(crate) struct HitScratch {
     raw: Vec<Hit>,
     rest: Vec<Hit>,
-    excluded: Vec<u8>,
-    taken: Vec<u8>,
+    excluded: Vec<TargetMask>,
+    taken: Vec<TargetMask>,
     /// The resolved hits of the last call, in text order.
     pub kept: Vec<Hit>,
 }
@@ -391,7 +406,9 @@ fn parse_line(line: &str) -> Result<Cue, String> {
     }
     let note = cols.get(3).map(|s| s.trim().to_string()).unwrap_or_default();
     if target == Target::ToneFrom {
-        if Target::parse(&phrase).is_none_or(|t| matches!(t, Target::Tone | Target::ToneFrom)) {
+        if Target::parse(&phrase)
+            .is_none_or(|t| matches!(t, Target::Tone | Target::ToneFrom | Target::Alternative | Target::Curt))
+        {
             return Err(format!("tone_from needs a check name, got '{phrase}'"));
         }
         return Ok(Cue { target, phrase, weight, note, sent_start: false, elems: Vec::new() });

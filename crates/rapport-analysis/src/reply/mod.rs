@@ -134,7 +134,7 @@ const BLAME_CAP: f64 = 40.0;
 /// A cue found in a reply, for explanations and for tuning cue weights.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct CueHit {
-    /// The check id, or "tone".
+    /// The check id, "tone", or an input of `no_blame_or_dismissal`: "brush_off", "alternative", "curt".
     pub check: &'static str,
     /// The phrase as written in the cue table.
     pub phrase: String,
@@ -331,23 +331,7 @@ impl ReplyChecker {
         apology.applicable = ctx.customer_negative;
         let next = self.positive(Target::NextStep, &hits, Vec::new(), &span);
 
-        let blame_hits: Vec<&Hit> = self.counted(Target::Blame, &hits).collect();
-        let blame_sum: f64 = blame_hits.iter().map(|h| self.cues.cues[h.cue].weight).sum();
-        let blame_failed = blame_sum >= PASS_AT;
-        let blame = ReplyCheck {
-            name: Target::Blame.name(),
-            passed: !blame_failed,
-            applicable: true,
-            evidence: if blame_failed {
-                blame_hits
-                    .iter()
-                    .take(MAX_EVIDENCE)
-                    .map(|h| span(h.start, h.end, self.cues.cues[h.cue].note.clone()))
-                    .collect()
-            } else {
-                Vec::new()
-            },
-        };
+        let blame = self.blame_check(&toks, &hits, text, ctx, [&apology, &empathy], &span);
 
         let name = name_check(text, ctx.customer_name, &span);
         let not_canned = canned_check(text, words, canned, &span);
@@ -366,6 +350,94 @@ impl ReplyChecker {
         let checks = vec![ack, empathy, apology, name, next, blame, not_canned, readable];
         let score = if words.is_empty() { 0.0 } else { score_of(&checks) };
         ReplyReport { checks, readability, tone, score }
+    }
+
+    /// `no_blame_or_dismissal`. It fails on blaming, rude or talking-down cues
+    /// (`no_blame_or_dismissal` rows) whatever else the reply says; on brush-offs
+    /// (`brush_off` rows: a bare refusal, "that's our policy", "a question for
+    /// your local store") only when the reply offers nothing besides them — no
+    /// apology, no empathy, no next step or alternative outside their words;
+    /// and on a reply that is nothing but `curt` words answering a complaint or
+    /// a question ("Thank you." to "Still waiting!"). The cue weights of the
+    /// first two add up; every cue that counted is evidence.
+    fn blame_check(
+        &self,
+        toks: &Tokens,
+        hits: &[Hit],
+        text: &str,
+        ctx: &ReplyContext<'_>,
+        warmth: [&ReplyCheck; 2],
+        span: &dyn Fn(usize, usize, String) -> Span,
+    ) -> ReplyCheck {
+        let weight = |h: &&Hit| self.cues.cues[h.cue].weight;
+        let overlaps = |a: &Hit, b: &Hit| a.first < b.last && b.first < a.last;
+        let hard: Vec<&Hit> = self.counted(Target::Blame, hits).collect();
+        // A brush-off inside a blaming cue ("per our policy, we cannot" in …) is already counted.
+        let soft: Vec<&Hit> =
+            self.counted(Target::BrushOff, hits).filter(|s| !hard.iter().any(|h| overlaps(h, s))).collect();
+        let mut sum: f64 = hard.iter().map(weight).sum();
+        let soft_sum: f64 = soft.iter().map(weight).sum();
+        let unmitigated = soft_sum > 0.0 && !warmth.iter().any(|c| c.passed) && {
+            // A next step made of the brush-off's own words ("you will have to contact …",
+            // "please check the FAQ") is the brush-off, not help.
+            let step: f64 = self
+                .counted(Target::NextStep, hits)
+                .filter(|n| !soft.iter().any(|s| overlaps(s, n)))
+                .map(|h| self.cues.cues[h.cue].weight)
+                .sum();
+            let alternative: f64 = self.counted(Target::Alternative, hits).map(|h| self.cues.cues[h.cue].weight).sum();
+            step < PASS_AT - 1e-9 && alternative < PASS_AT - 1e-9
+        };
+        if unmitigated {
+            sum += soft_sum;
+        }
+        let curt = self.curt_hits(toks, hits, text, ctx);
+        let failed = sum >= PASS_AT - 1e-9 || !curt.is_empty();
+        let mut evidence = Vec::new();
+        if failed {
+            let note = |h: &Hit| self.cues.cues[h.cue].note.clone();
+            let mut spans: Vec<&Hit> = if sum >= PASS_AT - 1e-9 { hard } else { Vec::new() };
+            if unmitigated && sum >= PASS_AT - 1e-9 {
+                spans.extend(soft.iter().copied());
+            }
+            spans.sort_by_key(|h| (h.first, h.last));
+            evidence.extend(spans.iter().take(MAX_EVIDENCE).map(|h| {
+                let n = if self.cues.cues[h.cue].target == Target::BrushOff {
+                    format!("{}, with no apology, empathy, next step or alternative besides", note(h))
+                } else {
+                    note(h)
+                };
+                span(h.start, h.end, n)
+            }));
+            evidence.extend(
+                curt.iter()
+                    .take(MAX_EVIDENCE.saturating_sub(evidence.len()))
+                    .map(|h| span(h.start, h.end, format!("{}: the whole reply, to a complaint or question", note(h)))),
+            );
+        }
+        ReplyCheck { name: Target::Blame.name(), passed: !failed, applicable: true, evidence }
+    }
+
+    /// The `curt` hits when they are the whole reply (a sign-off such as "^bc"
+    /// aside) and it answers a complaint or a question; empty otherwise.
+    fn curt_hits<'h>(&'h self, toks: &Tokens, hits: &'h [Hit], text: &str, ctx: &ReplyContext<'_>) -> Vec<&'h Hit> {
+        let answers_something = ctx.customer_negative || ctx.customer_text.is_some_and(|c| c.contains('?'));
+        let curt: Vec<&Hit> = if answers_something { self.counted(Target::Curt, hits).collect() } else { Vec::new() };
+        if curt.is_empty() {
+            return curt;
+        }
+        let end = signoff_start(text, toks);
+        let mut covered = 0;
+        for h in &curt {
+            if h.first != covered {
+                return Vec::new();
+            }
+            covered = h.last;
+        }
+        if covered < end || closes_as_the_customer_did(toks, &curt, ctx.customer_text) {
+            return Vec::new();
+        }
+        curt
     }
 
     fn counted<'h>(&'h self, target: Target, hits: &'h [Hit]) -> impl Iterator<Item = &'h Hit> + 'h {
@@ -401,6 +473,44 @@ impl ReplyChecker {
         evidence.truncate(MAX_EVIDENCE);
         ReplyCheck { name: target.name(), passed, applicable: true, evidence }
     }
+}
+
+/// Whether the customer's last sentence holds a word of the `curt` hits: "Thanks!"
+/// answering "… I'll retweet your reply! Thanks" returns a closing, it is not curt.
+fn closes_as_the_customer_did(reply: &Tokens, curt: &[&Hit], customer: Option<&str>) -> bool {
+    let Some(customer) = customer else { return false };
+    let theirs = Tokens::of(customer);
+    let Some(last) = theirs.toks.last().map(|t| t.sentence) else { return false };
+    let closing: Vec<&str> =
+        (0..theirs.len()).filter(|&i| theirs.toks[i].sentence == last).map(|i| theirs.norm(i)).collect();
+    curt.iter().flat_map(|h| h.first..h.last).any(|i| closing.contains(&reply.norm(i)))
+}
+
+/// Most words a trailing sign-off ("^Monica", "- Sam") can have.
+const SIGNOFF_WORDS: usize = 2;
+
+/// Where the reply's trailing sign-off starts (its length when there is none):
+/// agent initials after `^`, `*`, `~` or a dash ("^bc", "*TAC", "- Sam") and part
+/// counters ("2/2") are not words of the reply.
+fn signoff_start(text: &str, toks: &Tokens) -> usize {
+    let mut end = toks.len();
+    while end > 0 && is_part_counter(toks.norm(end - 1)) {
+        end -= 1;
+    }
+    for k in (end.saturating_sub(SIGNOFF_WORDS)..end).rev() {
+        let before = text.get(..toks.toks[k].start).unwrap_or_default().trim_end();
+        if before.ends_with(['^', '*', '~', '-', '\u{2013}', '\u{2014}']) {
+            return k;
+        }
+    }
+    end
+}
+
+/// "1/2", "2/2": the part counter of a reply split over several posts.
+fn is_part_counter(w: &str) -> bool {
+    w.split_once('/').is_some_and(|(a, b)| {
+        [a, b].iter().all(|p| !p.is_empty() && p.len() <= 2 && p.bytes().all(|c| c.is_ascii_digit()))
+    })
 }
 
 /// `acknowledges_problem` from its cue weight and the number of echoed words.
