@@ -30,6 +30,8 @@ ap.add_argument("--epochs", type=int, default=3)
 ap.add_argument("--lr", type=float, default=5e-5)
 ap.add_argument("--variants", type=int, default=10)
 ap.add_argument("--val", type=int, default=-1)
+ap.add_argument("--val-out", help="write the teacher's probabilities for the validation tweets here")
+ap.add_argument("--save", help="write the fine-tuned weights here (.npz), to label more texts later")
 args = ap.parse_args()
 excluded = {int(x) for x in args.exclude.split(",") if x}
 
@@ -124,6 +126,15 @@ for ep in range(args.epochs):
         yv = np.array([LABELS.index(r["airline_sentiment"]) for r in val])
         msg += f" val fold {args.val}: macro-F1 {macro_f1(yv, pv):.4f}"
     print(msg, flush=True)
+
+if args.val_out:
+    pv = label([r["text"] for r in val])
+    with open(args.val_out, "w", encoding="utf-8") as f:
+        f.write("tweet_id\tp_negative\tp_neutral\tp_positive\n")
+        for r, pr in zip(val, pv):
+            f.write(f"{r['tweet_id']}\t{pr[0]:.5f}\t{pr[1]:.5f}\t{pr[2]:.5f}\n")
+if args.save:
+    np.savez(args.save, **{k: np.asarray(v) for k, v in p.items()})
 
 # Texts to label: variants of the training tweets, and unlabelled customer messages of other brands.
 nb = augment.neighbours(MODEL)

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use rapport_analysis::train::{Example, TrainConfig, train};
-use rapport_analysis::{ComplaintReason, Engine, ReasonModel, Scratch};
+use rapport_analysis::{ComplaintReason, Engine, OrderModel, ReasonModel, Scratch};
 
 const SENTIMENT: [&str; 3] = ["negative", "neutral", "positive"];
 
@@ -100,15 +100,21 @@ struct Options {
     offsets: bool,
     shared: PathBuf,
     corpora: PathBuf,
+    /// A word-order reader to blend into the evaluated engine (`eval`, `heldout`), trained by
+    /// `train/student` on the same folds.
+    order: Option<PathBuf>,
 }
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(cmd) = args.first().cloned() else {
         bail!(
-            "usage: rapport-train eval|cv|oof|final [--epochs N --lr X --l2 X --min-count N --w-tweets X --w-movies X --w-bitext X --w-twcs X]"
+            "usage: rapport-train eval|cv|oof|heldout|final|tokens [--epochs N --lr X --l2 X --min-count N --w-tweets X --w-movies X --w-bitext X --w-twcs X]"
         );
     };
+    if cmd == "tokens" {
+        return print_order_keys();
+    }
     let opts = parse_options(&args[1..])?;
     let tweets = load_airline(&opts.shared.join("airline-dev/tweets-dev.csv"))?;
     let vader_tweets = load_rated(&opts.corpora.join("tweets_GroundTruth.txt"))?;
@@ -197,28 +203,27 @@ fn main() -> Result<()> {
         "oof" => {
             // Out-of-fold sentiment predictions inside the training split (never fold 0), for reading errors
             // and for stacking experiments.
-            println!("tweet_id\tfold\tgold\tpredicted\tp_negative\tp_neutral\tp_positive\ttext");
+            println!("{PROBABILITIES_HEADER}");
             for test_fold in 1..5 {
                 let train_set: Vec<&Tweet> = tweets.iter().filter(|t| t.fold != 0 && t.fold != test_fold).collect();
                 let engine = fit(&train_set, &extra, &opts, Vec::new(), Vec::new())?;
-                let mut scratch = Scratch::default();
-                for t in tweets.iter().filter(|t| t.fold == test_fold) {
-                    engine.features_into(&t.text, &mut scratch);
-                    let p = engine.sentiment_model().score(&scratch.features).probabilities();
-                    let best = (0..3).fold(0, |b, c| if p[c] > p[b] { c } else { b });
-                    let text = t.text.split_whitespace().collect::<Vec<_>>().join(" ");
-                    println!(
-                        "{}\t{test_fold}\t{}\t{}\t{:.4}\t{:.4}\t{:.4}\t{text}",
-                        t.id, SENTIMENT[t.sentiment], SENTIMENT[best], p[0], p[1], p[2]
-                    );
-                }
+                print_probabilities(&engine, tweets.iter().filter(|t| t.fold == test_fold));
             }
+        }
+        "heldout" => {
+            // The held-out fold's sentiment probabilities from the model of `eval` (trained on folds 1-4), for
+            // scoring a stacked recipe once.
+            let train_set: Vec<&Tweet> = tweets.iter().filter(|t| t.fold != 0).collect();
+            let engine = fit(&train_set, &extra, &opts, Vec::new(), Vec::new())?;
+            println!("{PROBABILITIES_HEADER}");
+            print_probabilities(&engine, tweets.iter().filter(|t| t.fold == 0));
         }
         "eval" => {
             let train_set: Vec<&Tweet> = tweets.iter().filter(|t| t.fold != 0).collect();
             let test_set: Vec<&Tweet> = tweets.iter().filter(|t| t.fold == 0).collect();
             let offsets = if opts.offsets { tune_offsets(&train_set, &extra, &opts)? } else { [0.0; 3] };
-            let engine = fit_with_offsets(&train_set, &extra, &opts, offsets, Vec::new(), Vec::new())?;
+            let mut engine = fit_with_offsets(&train_set, &extra, &opts, offsets, Vec::new(), Vec::new())?;
+            engine.set_order(load_order(&opts)?);
             let s = sentiment_report(&engine, &test_set);
             println!("## Sentiment — airline-dev held-out split (fold 0, {} tweets)\n", test_set.len());
             println!("{}", s.markdown());
@@ -266,6 +271,48 @@ fn main() -> Result<()> {
         other => bail!("unknown command {other:?}"),
     }
     Ok(())
+}
+
+/// `rapport-train tokens`: for each line of stdin (a literal `\\n` stands for a line break), the keys the
+/// word-order reader looks up, in hex, space-separated: what `train/student` trains on.
+fn print_order_keys() -> Result<()> {
+    use std::io::{BufRead, Write};
+    let engine = Engine::new();
+    let mut scratch = Scratch::default();
+    let out = std::io::stdout();
+    let mut out = std::io::BufWriter::new(out.lock());
+    for line in std::io::stdin().lock().lines() {
+        let text = line?.replace("\\n", "\n");
+        let keys = engine.order_keys(&text, &mut scratch);
+        let hex: Vec<String> = keys.iter().map(|k| format!("{k:x}")).collect();
+        writeln!(out, "{}", hex.join(" "))?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// The word-order reader of `--order`, if given.
+fn load_order(opts: &Options) -> Result<Option<OrderModel>> {
+    let Some(path) = &opts.order else { return Ok(None) };
+    let src = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(Some(OrderModel::parse(&src).with_context(|| format!("parsing {}", path.display()))?))
+}
+
+const PROBABILITIES_HEADER: &str = "tweet_id\tfold\tgold\tpredicted\tp_negative\tp_neutral\tp_positive\ttext";
+
+/// One line per tweet: id, fold, gold and predicted label, the three probabilities, the text on one line.
+fn print_probabilities<'a>(engine: &Engine, tweets: impl Iterator<Item = &'a Tweet>) {
+    let mut scratch = Scratch::default();
+    for t in tweets {
+        engine.features_into(&t.text, &mut scratch);
+        let p = engine.sentiment_model().score(&scratch.features).probabilities();
+        let best = (0..3).fold(0, |b, c| if p[c] > p[b] { c } else { b });
+        let text = t.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        println!(
+            "{}\t{}\t{}\t{}\t{:.4}\t{:.4}\t{:.4}\t{text}",
+            t.id, t.fold, SENTIMENT[t.sentiment], SENTIMENT[best], p[0], p[1], p[2]
+        );
+    }
 }
 
 struct Extra<'a> {
@@ -768,6 +815,7 @@ fn parse_options(args: &[String]) -> Result<Options> {
         offsets: true,
         shared: std::env::var_os("RAPPORT_SHARED_DATA").map_or_else(|| root.join("../shared/data"), PathBuf::from),
         corpora: root.join("target/corpora/vader"),
+        order: None,
     };
     let mut map = BTreeMap::new();
     for pair in args.chunks(2) {
@@ -775,6 +823,10 @@ fn parse_options(args: &[String]) -> Result<Options> {
         map.insert(k.trim_start_matches('-').to_string(), v.clone());
     }
     for (k, v) in map {
+        if k == "order" {
+            o.order = Some(PathBuf::from(v));
+            continue;
+        }
         let f: f32 = v.parse().with_context(|| format!("--{k} {v}: not a number"))?;
         match k.as_str() {
             "epochs" => o.cfg.epochs = f as u32,

@@ -5,6 +5,7 @@
 //! cargo run --release -p rapport-analysis --example throughput -- [CSV_WITH_TEXT_COLUMN] [SECONDS]
 //! cargo run --release -p rapport-analysis --example throughput -- CSV --passes N
 //! cargo run --release -p rapport-analysis --example throughput -- CSV --dump
+//! cargo run --release -p rapport-analysis --example throughput -- … --ngram-only
 //! ```
 //!
 //! `--passes N` runs exactly N passes instead of a timed loop, inside `measured_passes`, so that
@@ -44,7 +45,9 @@ fn load(path: &Path) -> Option<Vec<String>> {
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `--ngram-only` (anywhere): the engine without its word-order reader, for the reader's cost.
+    let ngram_only = std::env::args().any(|a| a == "--ngram-only");
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--ngram-only").collect();
     let candidates: Vec<PathBuf> = match args.first().filter(|a| !a.is_empty()) {
         Some(p) => vec![PathBuf::from(p)],
         None => vec![
@@ -66,7 +69,10 @@ fn main() {
     let bytes: usize = texts.iter().map(String::len).sum();
 
     let started = Instant::now();
-    let engine = Engine::new();
+    let mut engine = Engine::new();
+    if ngram_only {
+        engine.set_order(None);
+    }
     let build_ms = started.elapsed().as_secs_f64() * 1e3;
     let mut scratch = Scratch::default();
     if dump {

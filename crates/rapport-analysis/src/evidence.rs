@@ -14,6 +14,8 @@ use crate::{Emotion, Engine, Evidence, Intent, MessageAnalysis, REASON_CUE_SCALE
 const MIN_WEIGHT: f64 = 0.05;
 /// At most this many pieces of sentiment evidence.
 const MAX_SENTIMENT: usize = 12;
+/// At most this many of the word-order reader's windows are read for evidence.
+const MAX_WINDOWS: usize = 6;
 /// At most this many pieces of reason evidence.
 const MAX_REASON: usize = 4;
 
@@ -60,9 +62,17 @@ pub(crate) fn build(engine: &Engine, text: &str, s: &Scratch, summary: &Summary)
     let mut acc: FxMap<(usize, usize), Acc> = FxMap::default();
     let (mut ours_total, mut vader_total, mut courtesy_total) = (0f64, 0f64, 0f64);
 
+    // With a word-order reader the n-gram model's log-odds count at its share of the blend.
+    let share = f64::from(engine.ngram_share());
+    if let Some(order) = engine.order.as_ref() {
+        for w in order.windows(toks).into_iter().take(MAX_WINDOWS) {
+            let c = (1.0 - share) * f64::from(w.contribution[2] - w.contribution[0]);
+            add(&mut acc, span(toks, w.start as u32, (w.start + w.width).min(toks.len()) as u32), c, "word order");
+        }
+    }
     for f in &s.features {
         let Some(w) = model.weights_of(f.key) else { continue };
-        let c = f64::from(f.value) * f64::from(w[pos] - w[neg]);
+        let c = share * f64::from(f.value) * f64::from(w[pos] - w[neg]);
         match f.kind {
             FeatureKind::Unigram => add(&mut acc, span(toks, f.from, f.to), c, "learned word"),
             FeatureKind::NegatedUnigram => add(&mut acc, span(toks, f.from, f.to), c, "learned word, negated"),

@@ -39,6 +39,7 @@ pub mod joint;
 pub mod labels;
 pub mod lexicon;
 pub mod model;
+pub mod order;
 pub mod reply;
 pub mod table;
 pub mod tokenizer;
@@ -50,6 +51,7 @@ mod evidence;
 pub use features::Scratch;
 pub use labels::{ComplaintReason, Emotion, Intent, SentimentLabel};
 pub use model::{LinearModel, ModelError};
+pub use order::{OrderModel, OrderModelError};
 
 use cues::CueTable;
 use joint::Scorer;
@@ -62,6 +64,7 @@ const REASONS_MODEL: &str = include_str!("../data/reasons.model.tsv");
 const EMOTION_CUES: &str = include_str!("../data/emotion.tsv");
 const INTENT_CUES: &str = include_str!("../data/intents.tsv");
 const REASON_CUES: &str = include_str!("../data/reason_cues.tsv");
+const ORDER_MODEL: &str = include_str!("../data/order.model.tsv");
 
 /// Number of emotions: the cue table's first categories.
 const EMOTIONS: usize = 7;
@@ -92,6 +95,9 @@ pub struct Engine {
     /// For each built-in reason, the reason model's class of that name (none in a custom taxonomy
     /// that does not use the name: its cues are then left out).
     reason_cue_class: [Option<u8>; ComplaintReason::ALL.len()],
+    /// The word-order reader blended into the sentiment (the built-in engine has it; engines under
+    /// training have not, so that cross-validation measures the n-gram model alone).
+    order: Option<OrderModel>,
 }
 
 /// What the cue table found in a message.
@@ -128,7 +134,9 @@ impl Engine {
             .unwrap_or_else(|_| fallback_model(&["negative", "neutral", "positive"]));
         let reasons = LinearModel::parse(REASONS_MODEL)
             .unwrap_or_else(|_| fallback_model(&ComplaintReason::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>()));
-        Engine::with_models(sentiment, ReasonModel::new(reasons))
+        let mut engine = Engine::with_models(sentiment, ReasonModel::new(reasons));
+        engine.order = OrderModel::parse(ORDER_MODEL).ok();
+        engine
     }
 
     /// The engine with other models (a custom reason taxonomy, or models under training).
@@ -146,7 +154,18 @@ impl Engine {
             reason_cue_class: reason_cue_classes(&reasons.model),
             reasons,
             cues: builtin_cues().0,
+            order: None,
         }
+    }
+
+    /// Blends a word-order reader into the sentiment, or stops blending (`None`).
+    pub fn set_order(&mut self, order: Option<OrderModel>) {
+        self.order = order;
+    }
+
+    /// The weight of the n-gram model in the sentiment blend (1 without a word-order reader).
+    pub(crate) fn ngram_share(&self) -> f32 {
+        self.order.as_ref().map_or(1.0, OrderModel::ngram_weight)
     }
 
     /// Replaces the reason model (a custom taxonomy).
@@ -168,6 +187,13 @@ impl Engine {
 
     pub fn reason_model(&self) -> &ReasonModel {
         &self.reasons
+    }
+
+    /// The keys the word-order reader looks up for what the customer wrote now in `text` (what its
+    /// trainer reads: `rapport-train tokens`).
+    pub fn order_keys(&self, text: &str, scratch: &mut Scratch) -> Vec<u64> {
+        self.tokenizer.tokenize_into(email::current_text(text), &mut scratch.tokens);
+        scratch.tokens.iter().take(order::MAX_TOKENS).map(order::token_key).collect()
     }
 
     /// Tokenizes `text` and extracts its features into `scratch` (training and evaluation use this).
@@ -203,11 +229,19 @@ impl Engine {
         scratch: &mut Scratch,
         list: &mut impl features::FeatureSink,
     ) -> (model::Scores, model::Scores) {
-        match self.vocab.joint().blocks() {
+        let (mut ss, rs) = match self.vocab.joint().blocks() {
             1 => self.extract_scored::<1>(scratch, list),
             2 => self.extract_scored::<2>(scratch, list),
             _ => self.extract_scored::<{ joint::SLOT_BLOCKS[joint::SLOT_BLOCKS.len() - 1] }>(scratch, list),
+        };
+        if let Some(order) = &self.order {
+            let [neg, neu, pos] = self.sentiment_classes;
+            let ngram = [ss.logits[neg], ss.logits[neu], ss.logits[pos]];
+            let reader = order.logits(&scratch.tokens, &mut scratch.order_rows);
+            let [n, u, p] = order.blend(ngram, reader);
+            (ss.logits[neg], ss.logits[neu], ss.logits[pos]) = (n, u, p);
         }
+        (ss, rs)
     }
 
     /// Both models' scores, summing each feature's joint row (of `B` blocks, known at compile time)

@@ -182,10 +182,12 @@ fn summarize_agrees_with_analyze_and_reuses_its_buffers() {
 /// The hot path sums features as it extracts them; training and evidence read the list. Both must
 /// be the same features: the list scored by the sentiment model gives the hot path's scores (to the
 /// 8-bit rounding of the joint rows: a step below 0.005 per weight here, while a feature missing from
-/// either side moves the score by tenths).
+/// either side moves the score by tenths). Read without the word-order reader, which the list does not
+/// hold.
 #[test]
 fn the_hot_path_scores_the_features_the_list_holds() {
-    let engine = engine();
+    let mut engine = Engine::new();
+    engine.set_order(None);
     let mut scratch = Scratch::default();
     for text in [
         "Still waiting for my refund!!! NOT ok :( #NeverAgain",
@@ -201,6 +203,25 @@ fn the_hot_path_scores_the_features_the_list_holds() {
         let score = f64::from(prob("positive") - prob("negative"));
         assert!((score - s.sentiment.score).abs() < 0.02, "{text}: {score} vs {}", s.sentiment.score);
     }
+}
+
+/// The word-order reader is part of the built-in sentiment: it moves the score, and the evidence shows the
+/// windows it read, at their share of the blend.
+#[test]
+fn the_word_order_reader_is_blended_and_explained() {
+    let mut ngram_only = Engine::new();
+    ngram_only.set_order(None);
+    let mut scratch = Scratch::default();
+    let text = "Great, another 3 hour delay. Thanks for nothing";
+    let blended = engine().summarize(text, &mut scratch).sentiment;
+    let alone = ngram_only.summarize(text, &mut scratch).sentiment;
+    assert_eq!(blended.label, SentimentLabel::Negative);
+    assert!((blended.score - alone.score).abs() > 1e-3, "{blended:?} vs {alone:?}");
+    let a = analyze(text);
+    let order: Vec<_> = a.evidence.iter().filter(|e| e.note.contains("word order")).collect();
+    assert!(!order.is_empty(), "{:#?}", a.evidence);
+    assert!(order.iter().any(|e| e.weight < 0.0), "{order:#?}");
+    assert!(order.iter().all(|e| e.text.split_whitespace().count() <= 3), "windows are at most three tokens");
 }
 
 #[test]

@@ -1,0 +1,483 @@
+//! The word-order reader: a small convolutional net over a message's tokens, distilled from a fine-tuned
+//! MiniLM (`train/student`). The n-gram model adds up what words say; this reads which words come
+//! together in which order ("thanks for nothing", "how do you stay in business"), which is most of what
+//! the n-grams miss. Its sentiment log-probabilities are blended with the n-gram model's.
+//!
+//! Reading stays table lookups and additions: a width-`w` filter at position `t` is the sum of `w`
+//! vectors, one per token in the window, each the token's embedding already multiplied into that
+//! filter slot when the model is loaded. The filters' maxima over positions feed a linear layer.
+//!
+//! The reader looks tokens up by [`token_key`], so a change to the tokenizer's normalisation needs
+//! `train/order/run` again (unknown keys fall into hashed buckets: nothing breaks, accuracy drops).
+
+use thiserror::Error;
+
+use crate::table::KeyTable;
+use crate::tokenizer::{MENTION_HASH, Token, TokenKind, URL_HASH};
+
+/// Filters per width. Fixed at compile time so that the sums vectorise.
+pub const FILTERS: usize = 32;
+/// Filter widths, in tokens. (Single words are the n-gram model's part; a width-1 filter added nothing
+/// on the validation fold.)
+pub const WIDTHS: [usize; 2] = [2, 3];
+/// Table slots per token: one per (width, offset in the window).
+const SLOTS: usize = 5;
+/// The first slot of each width.
+const SLOT_OF: [usize; 2] = [0, 2];
+/// Tokens read per message (the net was trained on at most this many).
+pub const MAX_TOKENS: usize = 64;
+/// The largest output weight, in its units (see the dot product in `pooled`).
+const OUT_MAX: f32 = 1000.0;
+/// The padding row: windows past the end of a message add nothing.
+const PAD: Row = [[0; FILTERS]; SLOTS];
+/// One token's table row: a vector per (width, offset) slot.
+type Row = [[i16; FILTERS]; SLOTS];
+/// Pooled features: one maximum per width and filter.
+const POOLED: usize = WIDTHS.len() * FILTERS;
+/// What one table unit is worth is chosen at load time so that a window's sum stays this far inside
+/// `i16` (three slots plus the bias, each at most a quarter of the range).
+const TABLE_MAX: f32 = 8000.0;
+
+// Keys of the break tokens, which carry no hash of their own.
+const KEY_QUESTION: u64 = 0x3f3f_3f3f_0000_0001;
+const KEY_BANG: u64 = 0x2121_2121_0000_0002;
+const KEY_STOP: u64 = 0x2e2e_2e2e_0000_0003;
+const KEY_CLAUSE: u64 = 0x2c2c_2c2c_0000_0004;
+
+/// The key the reader looks a token up by (the trainer reads the same keys, `rapport-train tokens`).
+pub fn token_key(t: &Token) -> u64 {
+    match t.kind {
+        TokenKind::Mention => MENTION_HASH,
+        TokenKind::Url => URL_HASH,
+        TokenKind::Terminal if t.questions > 0 => KEY_QUESTION,
+        TokenKind::Terminal if t.bangs > 0 => KEY_BANG,
+        TokenKind::Terminal => KEY_STOP,
+        TokenKind::Clause => KEY_CLAUSE,
+        TokenKind::Word | TokenKind::Hashtag | TokenKind::Emoticon | TokenKind::Emoji => t.hash,
+    }
+}
+
+#[derive(Debug, Error, PartialEq)]
+pub enum OrderModelError {
+    #[error("line {line}: {message}")]
+    Line { line: usize, message: String },
+    #[error("the model has no {0:?} line")]
+    Missing(&'static str),
+}
+
+/// A loaded word-order reader.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderModel {
+    /// Token key → table row. Unknown tokens share `buckets` rows by key.
+    rows: KeyTable<u32>,
+    buckets: u32,
+    /// Per row, `SLOTS` vectors of `FILTERS` values, in units of `unit`. Row 0 is the padding row (zeros).
+    table: Vec<Row>,
+    /// Per width and filter, in units of `unit`.
+    bias: [[i16; FILTERS]; WIDTHS.len()],
+    unit: f32,
+    /// Per class (negative, neutral, positive), a weight per pooled maximum in units of `out_unit / unit`
+    /// (so that a pooled maximum times a weight is in units of `out_unit`); and the classes' biases.
+    out: [[i16; POOLED]; 3],
+    out_unit: f32,
+    /// The float weights, for evidence.
+    out_f: [[f32; POOLED]; 3],
+    out_bias: [f32; 3],
+    /// Weight of the n-gram model's log-probabilities in the blend (the reader gets `1 - blend`).
+    blend: f32,
+}
+
+/// Where the reader's pooled maxima came from: the window that set each one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Window {
+    /// First token (index into the message's tokens) and width.
+    pub start: usize,
+    pub width: usize,
+    /// What the window added to each class's logit (negative, neutral, positive).
+    pub contribution: [f32; 3],
+}
+
+impl OrderModel {
+    /// Parses the model file written by `train/student/student.py --export`.
+    ///
+    /// Lines: `blend`, `buckets`, `dim`, `table_max` (the largest |value| of an embedding times a filter
+    /// slot, or of a filter bias), `out_bias` (3 values), `w<width>` (one per width: `width × dim`
+    /// rows of `FILTERS` values, flattened), `b<width>` (`FILTERS` values), `out` (`POOLED × 3` values,
+    /// row-major), then one `row` line per table row in row order: a key (hex, or `~N` for the N-th
+    /// bucket), a scale, and `dim` small integers (the embedding divided by the scale).
+    pub fn parse(src: &str) -> Result<OrderModel, OrderModelError> {
+        let mut p = Parts::default();
+        let mut keys: Vec<Option<u64>> = Vec::new();
+        let mut embeddings: Vec<Embedding> = Vec::new();
+        for (i, line) in src.lines().enumerate() {
+            let line_no = i + 1;
+            let err = |message: String| OrderModelError::Line { line: line_no, message };
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let mut cols = line.split('\t');
+            let name = cols.next().unwrap_or("");
+            let values = |s: Option<&str>| -> Result<Vec<f32>, OrderModelError> {
+                s.unwrap_or("")
+                    .split(' ')
+                    .filter(|v| !v.is_empty())
+                    .map(|v| v.parse::<f32>().map_err(|_| err(format!("not a number: {v:?}"))))
+                    .collect()
+            };
+            match name {
+                "blend" => p.blend = Some(one(values(cols.next())?).ok_or_else(|| err("one value".into()))?),
+                "buckets" => p.buckets = Some(one(values(cols.next())?).ok_or_else(|| err("one value".into()))?),
+                "dim" => p.dim = Some(one(values(cols.next())?).ok_or_else(|| err("one value".into()))?),
+                "out_bias" => p.out_bias = Some(values(cols.next())?),
+                "table_max" => p.table_max = Some(one(values(cols.next())?).ok_or_else(|| err("one value".into()))?),
+                "out" => p.out = Some(values(cols.next())?),
+                "w2" => p.w[0] = Some(values(cols.next())?),
+                "w3" => p.w[1] = Some(values(cols.next())?),
+                "b2" => p.b[0] = Some(values(cols.next())?),
+                "b3" => p.b[1] = Some(values(cols.next())?),
+                "row" => {
+                    let key = cols.next().unwrap_or("");
+                    let key = if key.starts_with('~') {
+                        None
+                    } else {
+                        Some(u64::from_str_radix(key, 16).map_err(|_| err(format!("bad key {key:?}")))?)
+                    };
+                    let scale = one(values(cols.next())?).ok_or_else(|| err("a row needs a scale".into()))?;
+                    let v = values(cols.next())?;
+                    let dim = p.dim.ok_or(OrderModelError::Missing("dim"))? as usize;
+                    if v.len() != dim {
+                        return Err(err(format!("a row needs {dim} values, this one has {}", v.len())));
+                    }
+                    if v.iter().any(|x| x.fract() != 0.0 || x.abs() > 127.0) {
+                        return Err(err("row values are integers in -127..=127".into()));
+                    }
+                    keys.push(key);
+                    embeddings.push(Embedding { scale, values: v.iter().map(|&x| x as i8).collect() });
+                }
+                other => return Err(err(format!("unknown line {other:?}"))),
+            }
+        }
+        p.build(&keys, &embeddings)
+    }
+
+    /// The reader's logits for `tokens` (negative, neutral, positive); `rows` is scratch space.
+    /// Allocation-free once `rows` has grown to [`MAX_TOKENS`].
+    pub fn logits(&self, tokens: &[Token], rows: &mut Vec<u32>) -> [f32; 3] {
+        self.pooled(tokens, rows, |_, _, _| {})
+    }
+
+    /// Blends the n-gram model's logits with the reader's: the class logits to report. Their softmax is
+    /// the normalised weighted geometric mean of the two models' probabilities (each model's
+    /// log-normaliser is the same for every class, so it drops out).
+    pub fn blend(&self, ngram_logits: [f32; 3], reader_logits: [f32; 3]) -> [f32; 3] {
+        std::array::from_fn(|c| self.blend * ngram_logits[c] + (1.0 - self.blend) * reader_logits[c])
+    }
+
+    /// The n-gram model's weight in the blend.
+    pub fn ngram_weight(&self) -> f32 {
+        self.blend
+    }
+
+    /// The windows behind the reader's verdict, strongest first (for evidence; allocates).
+    pub fn windows(&self, tokens: &[Token]) -> Vec<Window> {
+        let mut rows = Vec::new();
+        let mut arg = [[0usize; FILTERS]; WIDTHS.len()];
+        let mut best = [[0i32; FILTERS]; WIDTHS.len()];
+        self.pooled(tokens, &mut rows, |wi, t, acc| {
+            for f in 0..FILTERS {
+                if i32::from(acc[f]) > best[wi][f] {
+                    best[wi][f] = i32::from(acc[f]);
+                    arg[wi][f] = t;
+                }
+            }
+        });
+        let mut by_window: Vec<Window> = Vec::new();
+        for (wi, &width) in WIDTHS.iter().enumerate() {
+            for f in 0..FILTERS {
+                if best[wi][f] <= 0 {
+                    continue;
+                }
+                let z = best[wi][f] as f32 * self.unit;
+                let at_out = wi * FILTERS + f;
+                let start = arg[wi][f];
+                let at = match by_window.iter().position(|x| x.start == start && x.width == width) {
+                    Some(i) => i,
+                    None => {
+                        by_window.push(Window { start, width, contribution: [0.0; 3] });
+                        by_window.len() - 1
+                    }
+                };
+                for c in 0..3 {
+                    by_window[at].contribution[c] += z * self.out_f[c][at_out];
+                }
+            }
+        }
+        let spread = |w: &Window| {
+            let [a, b, c] = w.contribution;
+            a.max(b).max(c) - a.min(b).min(c)
+        };
+        by_window.sort_by(|a, b| spread(b).total_cmp(&spread(a)));
+        by_window
+    }
+
+    /// Runs the filters over `tokens`; `visit(width index, position, sums)` sees every window's sums.
+    #[inline]
+    fn pooled(
+        &self,
+        tokens: &[Token],
+        rows: &mut Vec<u32>,
+        mut visit: impl FnMut(usize, usize, &[i16; FILTERS]),
+    ) -> [f32; 3] {
+        rows.clear();
+        rows.extend(tokens.iter().take(MAX_TOKENS).map(|t| self.row(token_key(t))));
+        // Each token's table row, looked up once; windows that run past the end read the padding row
+        // (zeros), as in training.
+        let mut slots: [&Row; MAX_TOKENS + 2] = [&PAD; MAX_TOKENS + 2];
+        for (s, &r) in slots.iter_mut().zip(rows.iter()) {
+            *s = self.table.get(r as usize).unwrap_or(&PAD);
+        }
+        let mut max = [[0i16; FILTERS]; WIDTHS.len()];
+        for (t, w) in slots[..rows.len() + 2].windows(3).enumerate() {
+            let [a, b, c] = [w[0], w[1], w[2]];
+            let (mut h2, mut h3) = ([0i16; FILTERS], [0i16; FILTERS]);
+            // No overflow: each term is at most TABLE_MAX, four of them fit in i16.
+            for i in 0..FILTERS {
+                h2[i] = self.bias[0][i].wrapping_add(a[0][i]).wrapping_add(b[1][i]);
+                h3[i] = self.bias[1][i].wrapping_add(a[2][i]).wrapping_add(b[3][i]).wrapping_add(c[4][i]);
+            }
+            for (wi, h) in [h2, h3].iter().enumerate() {
+                visit(wi, t, h);
+                for i in 0..FILTERS {
+                    max[wi][i] = max[wi][i].max(h[i]);
+                }
+            }
+        }
+        let pooled = max.as_flattened();
+        let mut logits = self.out_bias;
+        for (l, w) in logits.iter_mut().zip(&self.out) {
+            // Integer products summed in i32, a multiply-add instruction per eight. No overflow: 64
+            // products of at most 4·TABLE_MAX and OUT_MAX stay under 2^31.
+            let dot: i32 = pooled.iter().zip(w).map(|(&m, &w)| i32::from(m) * i32::from(w)).sum();
+            *l += dot as f32 * self.out_unit;
+        }
+        logits
+    }
+
+    #[inline]
+    fn row(&self, key: u64) -> u32 {
+        match self.rows.get(key) {
+            Some(&r) => r,
+            None => 1 + (key % u64::from(self.buckets)) as u32,
+        }
+    }
+}
+
+fn one(v: Vec<f32>) -> Option<f32> {
+    (v.len() == 1).then(|| v[0])
+}
+
+/// One row's embedding as written: small integers and their scale.
+struct Embedding {
+    scale: f32,
+    values: Vec<i8>,
+}
+
+/// The lines of a model file, before the table is built.
+#[derive(Default)]
+struct Parts {
+    blend: Option<f32>,
+    buckets: Option<f32>,
+    dim: Option<f32>,
+    table_max: Option<f32>,
+    out_bias: Option<Vec<f32>>,
+    out: Option<Vec<f32>>,
+    w: [Option<Vec<f32>>; WIDTHS.len()],
+    b: [Option<Vec<f32>>; WIDTHS.len()],
+}
+
+impl Parts {
+    fn build(self, keys: &[Option<u64>], embeddings: &[Embedding]) -> Result<OrderModel, OrderModelError> {
+        use OrderModelError::Missing;
+        let bad = |message: String| OrderModelError::Line { line: 0, message };
+        let dim = self.dim.ok_or(Missing("dim"))? as usize;
+        let buckets = self.buckets.ok_or(Missing("buckets"))? as u32;
+        let blend = self.blend.ok_or(Missing("blend"))?;
+        let out_bias: [f32; 3] =
+            self.out_bias.ok_or(Missing("out_bias"))?.try_into().map_err(|_| bad("out_bias needs 3 values".into()))?;
+        let out_flat = self.out.ok_or(Missing("out"))?;
+        if out_flat.len() != POOLED * 3 {
+            return Err(bad(format!("out needs {} values", POOLED * 3)));
+        }
+        // Written row-major (pooled × class); kept class-major so that each class is one dot product.
+        let out: [[f32; POOLED]; 3] = std::array::from_fn(|c| std::array::from_fn(|i| out_flat[i * 3 + c]));
+        let names = ["w2", "w3"];
+        let mut w = Vec::new();
+        for (i, width) in WIDTHS.iter().enumerate() {
+            let m = self.w[i].as_ref().ok_or(Missing(names[i]))?;
+            if m.len() != width * dim * FILTERS {
+                return Err(bad(format!("{} needs {} values", names[i], width * dim * FILTERS)));
+            }
+            w.push(m);
+        }
+        let bnames = ["b2", "b3"];
+        let mut bias_f = [[0f32; FILTERS]; WIDTHS.len()];
+        for i in 0..WIDTHS.len() {
+            let b = self.b[i].as_ref().ok_or(Missing(bnames[i]))?;
+            if b.len() != FILTERS {
+                return Err(bad(format!("{} needs {FILTERS} values", bnames[i])));
+            }
+            bias_f[i].copy_from_slice(b);
+        }
+        // The bucket rows come first: an unknown key's row is 1 + key mod buckets.
+        let (bucket_rows, word_rows) = keys.split_at(keys.len().min(buckets as usize));
+        if buckets == 0
+            || bucket_rows.len() != buckets as usize
+            || bucket_rows.iter().any(Option::is_some)
+            || word_rows.iter().any(Option::is_none)
+        {
+            return Err(bad(format!("the model needs {buckets} bucket rows first, then word rows")));
+        }
+        // A row's slot vectors: its embedding times each (width, offset) block of the kernels, whose
+        // rows j·dim .. (j+1)·dim multiply the j-th token of the window.
+        let slots_of = |e: &Embedding| -> [[f32; FILTERS]; SLOTS] {
+            let mut out = [[0f32; FILTERS]; SLOTS];
+            for (wi, &width) in WIDTHS.iter().enumerate() {
+                for j in 0..width {
+                    let slot = &mut out[SLOT_OF[wi] + j];
+                    for (d, &x) in e.values.iter().enumerate() {
+                        let x = f32::from(x) * e.scale;
+                        let k = &w[wi][(j * dim + d) * FILTERS..(j * dim + d + 1) * FILTERS];
+                        for (s, &kv) in slot.iter_mut().zip(k) {
+                            *s += x * kv;
+                        }
+                    }
+                }
+            }
+            out
+        };
+        // The file says how large a slot value gets, so that one pass builds the table; a value beyond it
+        // (a hand-edited file) is clamped, not wrapped.
+        let largest = self.table_max.ok_or(Missing("table_max"))?.abs().max(f32::MIN_POSITIVE);
+        let unit = largest / TABLE_MAX;
+        let q = |x: f32| (x / unit).round().clamp(-TABLE_MAX, TABLE_MAX) as i16;
+        let mut table = Vec::with_capacity(embeddings.len() + 1);
+        table.push(PAD);
+        table.extend(embeddings.iter().map(|e| slots_of(e).map(|slot| slot.map(q))));
+        let bias = bias_f.map(|b| b.map(q));
+        let mut rows = KeyTable::new(0u32);
+        for (r, k) in keys.iter().enumerate() {
+            if let Some(k) = k {
+                rows.insert(*k, (r + 1) as u32);
+            }
+        }
+        let out_max = out.iter().flatten().fold(0f32, |m, x| m.max(x.abs())).max(f32::MIN_POSITIVE);
+        let w_unit = out_max / OUT_MAX;
+        let out_q = out.map(|c| c.map(|x| (x / w_unit).round().clamp(-OUT_MAX, OUT_MAX) as i16));
+        Ok(OrderModel {
+            rows,
+            buckets,
+            table,
+            bias,
+            unit,
+            out: out_q,
+            out_unit: unit * w_unit,
+            out_f: out,
+            out_bias,
+            blend,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hash;
+    use crate::tokenizer::Tokenizer;
+
+    /// A one-dimensional model over two known words: filter 0 of width 2 fires only on `late` followed
+    /// by `again` and pushes the negative logit; nothing else has weight.
+    fn toy(blend: f32) -> String {
+        let zeros = |n: usize| vec!["0"; n].join(" ");
+        // w2 is [2·dim][FILTERS]: row 0 multiplies the first token, row 1 the second.
+        let mut w2 = vec!["0".to_string(); 2 * FILTERS];
+        w2[0] = "1".into(); // first token's embedding into filter 0
+        w2[FILTERS] = "-2".into(); // second token's into filter 0
+        let mut b2 = vec!["0".to_string(); FILTERS];
+        // late = 1, again = -1: only "late again" gets above 0 (1 + 2 - 2.5); "again late" is -3 - 2.5.
+        b2[0] = "-2.5".into();
+        let mut out = vec!["0".to_string(); POOLED * 3];
+        out[0] = "4".into(); // filter 0 of width 2 → negative
+        format!(
+            "# toy\nblend\t{blend}\nbuckets\t1\ndim\t1\ntable_max\t2.5\nout_bias\t0 0 0\nout\t{}\nw2\t{}\nb2\t{}\nw3\t{}\nb3\t{}\n\
+             row\t~0\t1\t0\nrow\t{:x}\t0.01\t100\nrow\t{:x}\t0.01\t-100\nrow\t{:x}\t0.01\t-100\n",
+            out.join(" "),
+            w2.join(" "),
+            b2.join(" "),
+            zeros(3 * FILTERS),
+            zeros(FILTERS),
+            hash::word("late"),
+            hash::word("again"),
+            hash::word("fine"),
+        )
+    }
+
+    fn logits(model: &OrderModel, text: &str) -> [f32; 3] {
+        let tokens = Tokenizer::new([]).tokenize(text);
+        model.logits(&tokens, &mut Vec::new())
+    }
+
+    #[test]
+    fn the_builtin_model_parses() {
+        let m = OrderModel::parse(include_str!("../data/order.model.tsv"));
+        assert!(m.is_ok(), "{m:?}");
+    }
+
+    #[test]
+    fn word_order_changes_the_reading() {
+        let m = OrderModel::parse(&toy(0.5)).unwrap();
+        let late_again = logits(&m, "late again");
+        let again_late = logits(&m, "again late");
+        assert!(late_again[0] > 0.5, "{late_again:?}");
+        assert_eq!(again_late, [0.0; 3], "the same words in the other order do not fire the filter");
+        // The window reports what it added, and where.
+        let tokens = Tokenizer::new([]).tokenize("late again");
+        let w = &m.windows(&tokens)[0];
+        assert_eq!((w.start, w.width), (0, 2));
+        assert!(w.contribution[0] > 0.5 && w.contribution[2] == 0.0, "{w:?}");
+    }
+
+    #[test]
+    fn blend_weights_the_two_models() {
+        let m = OrderModel::parse(&toy(1.0)).unwrap();
+        assert_eq!(m.blend([1.0, 2.0, 3.0], [9.0, 0.0, -9.0]), [1.0, 2.0, 3.0]);
+        let m = OrderModel::parse(&toy(0.25)).unwrap();
+        assert_eq!(m.blend([4.0, 0.0, 0.0], [0.0, 0.0, 4.0]), [1.0, 0.0, 3.0]);
+    }
+
+    #[test]
+    fn unknown_words_and_long_messages_are_read_without_panicking() {
+        let m = OrderModel::parse(&toy(0.5)).unwrap();
+        let long = "late again ".repeat(500);
+        assert!(logits(&m, &long)[0] > 0.5);
+        assert_eq!(logits(&m, "zebra"), [0.0; 3]);
+        assert_eq!(logits(&m, ""), [0.0; 3]);
+    }
+
+    #[test]
+    fn broken_files_are_errors() {
+        let good = toy(0.5);
+        for (what, bad) in [
+            ("no dim", good.replace("dim\t1\n", "")),
+            ("no table_max", good.replace("table_max\t2.5\n", "")),
+            ("short out", good.replace("out\t4 ", "out\t")),
+            ("bad number", good.replace("blend\t0.5", "blend\tx")),
+            ("row too long", good.replace("\t0.01\t100\n", "\t0.01\t100 1\n")),
+            ("not a hex key", good.replace("row\t~0", "row\t~0\t1\t0\nrow\tzz")),
+            ("no buckets first", good.replace("row\t~0\t1\t0\n", "")),
+            ("row value out of range", good.replace("\t0.01\t100\n", "\t0.01\t300\n")),
+            ("unknown line", format!("{good}weights\t1\n")),
+        ] {
+            assert!(OrderModel::parse(&bad).is_err(), "{what}");
+        }
+    }
+}
