@@ -143,16 +143,14 @@ impl OrderModel {
                         Some(u64::from_str_radix(key, 16).map_err(|_| err(format!("bad key {key:?}")))?)
                     };
                     let scale = one(values(cols.next())?).ok_or_else(|| err("a row needs a scale".into()))?;
-                    let v = values(cols.next())?;
                     let dim = p.dim.ok_or(OrderModelError::Missing("dim"))? as usize;
-                    if v.len() != dim {
-                        return Err(err(format!("a row needs {dim} values, this one has {}", v.len())));
-                    }
-                    if v.iter().any(|x| x.fract() != 0.0 || x.abs() > 127.0) {
-                        return Err(err("row values are integers in -127..=127".into()));
+                    let values = small_ints(cols.next().unwrap_or(""))
+                        .ok_or_else(|| err("row values are integers in -127..=127".into()))?;
+                    if values.len() != dim {
+                        return Err(err(format!("a row needs {dim} values, this one has {}", values.len())));
                     }
                     keys.push(key);
-                    embeddings.push(Embedding { scale, values: v.iter().map(|&x| x as i8).collect() });
+                    embeddings.push(Embedding { scale, values });
                 }
                 other => return Err(err(format!("unknown line {other:?}"))),
             }
@@ -270,6 +268,32 @@ impl OrderModel {
             None => 1 + (key % u64::from(self.buckets)) as u32,
         }
     }
+}
+
+/// Space-separated integers in -127..=127 (the bulk of the file: a byte loop, not a float parser).
+fn small_ints(s: &str) -> Option<Vec<i8>> {
+    let mut out = Vec::with_capacity(64);
+    for v in s.split_ascii_whitespace() {
+        let (negative, digits) = match v.as_bytes() {
+            [b'-', rest @ ..] => (true, rest),
+            all => (false, all),
+        };
+        if digits.is_empty() || digits.len() > 3 {
+            return None;
+        }
+        let mut n = 0i16;
+        for &d in digits {
+            if !d.is_ascii_digit() {
+                return None;
+            }
+            n = n * 10 + i16::from(d - b'0');
+        }
+        if n > 127 {
+            return None;
+        }
+        out.push(if negative { -n } else { n } as i8);
+    }
+    Some(out)
 }
 
 fn one(v: Vec<f32>) -> Option<f32> {
@@ -475,6 +499,8 @@ mod tests {
             ("not a hex key", good.replace("row\t~0", "row\t~0\t1\t0\nrow\tzz")),
             ("no buckets first", good.replace("row\t~0\t1\t0\n", "")),
             ("row value out of range", good.replace("\t0.01\t100\n", "\t0.01\t300\n")),
+            ("row value not an integer", good.replace("\t0.01\t100\n", "\t0.01\t1.5\n")),
+            ("row value not a number", good.replace("\t0.01\t100\n", "\t0.01\t-\n")),
             ("unknown line", format!("{good}weights\t1\n")),
         ] {
             assert!(OrderModel::parse(&bad).is_err(), "{what}");
