@@ -1,9 +1,10 @@
-//! A model file is user input (`rapport score --reasons FILE`): any bytes must parse to a model or an
-//! error, never a panic, and a parsed model must score text and write itself back.
+//! A model file is user input (`rapport score --reasons FILE`, `rapport-train eval --order FILE`): any
+//! bytes must parse to a model or an error, never a panic, and a parsed model must score text (a linear
+//! model must also write itself back).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rapport_analysis::{Engine, LinearModel, ReasonModel};
+use rapport_analysis::{Engine, LinearModel, OrderModel, ReasonModel};
 
 thread_local! {
     static ENGINE: Engine = Engine::new();
@@ -18,6 +19,13 @@ fuzz_target!(|data: &[u8]| {
             let mut e = engine.clone();
             e.set_reasons(ReasonModel::new(model));
             let _ = e.analyze_customer("my parcel is late and nobody answers");
+        });
+    }
+    if let Ok(order) = OrderModel::parse(&text) {
+        ENGINE.with(|engine| {
+            let mut e = engine.clone();
+            e.set_order(Some(order));
+            let _ = e.analyze_customer("my parcel is late again, thanks for nothing");
         });
     }
 });

@@ -66,8 +66,10 @@ pub enum OrderModelError {
 }
 
 /// A loaded word-order reader.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct OrderModel {
+    /// The CPU's vector instruction set, detected when the model is loaded.
+    arch: pulp::Arch,
     /// Token key → table row. Unknown tokens share `buckets` rows by key.
     rows: KeyTable<u32>,
     buckets: u32,
@@ -221,6 +223,21 @@ impl OrderModel {
     /// Runs the filters over `tokens`; `visit(width index, position, sums)` sees every window's sums.
     #[inline]
     fn pooled(
+        &self,
+        tokens: &[Token],
+        rows: &mut Vec<u32>,
+        visit: impl FnMut(usize, usize, &[i16; FILTERS]),
+    ) -> [f32; 3] {
+        // Compiled once more with the vector instructions this CPU has (AVX2 where present), chosen at
+        // run time.
+        self.arch.dispatch(
+            #[inline(always)]
+            || self.pooled_here(tokens, rows, visit),
+        )
+    }
+
+    #[inline(always)]
+    fn pooled_here(
         &self,
         tokens: &[Token],
         rows: &mut Vec<u32>,
@@ -398,6 +415,7 @@ impl Parts {
         let w_unit = out_max / OUT_MAX;
         let out_q = out.map(|c| c.map(|x| (x / w_unit).round().clamp(-OUT_MAX, OUT_MAX) as i16));
         Ok(OrderModel {
+            arch: pulp::Arch::new(),
             rows,
             buckets,
             table,
