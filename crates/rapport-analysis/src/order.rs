@@ -1,7 +1,7 @@
 //! The word-order reader: a small convolutional net over a message's tokens, distilled from a fine-tuned
-//! MiniLM (`train/student`). The n-gram model adds up what words say; this reads which words come
+//! MiniLM (`train/order/run`). The n-gram model adds up what words say; this reads which words come
 //! together in which order ("thanks for nothing", "how do you stay in business"), which is most of what
-//! the n-grams miss. Its sentiment log-probabilities are blended with the n-gram model's.
+//! the n-grams miss. Its sentiment logits are blended with the n-gram model's.
 //!
 //! Reading stays table lookups and additions: a width-`w` filter at position `t` is the sum of `w`
 //! vectors, one per token in the window, each the token's embedding already multiplied into that
@@ -63,6 +63,9 @@ pub enum OrderModelError {
     Line { line: usize, message: String },
     #[error("the model has no {0:?} line")]
     Missing(&'static str),
+    /// The lines parse but do not fit together (sizes, bucket rows).
+    #[error("{0}")]
+    Shape(String),
 }
 
 /// A loaded word-order reader.
@@ -85,7 +88,7 @@ pub struct OrderModel {
     /// The float weights, for evidence.
     out_f: [[f32; POOLED]; 3],
     out_bias: [f32; 3],
-    /// Weight of the n-gram model's log-probabilities in the blend (the reader gets `1 - blend`).
+    /// Weight of the n-gram model's logits in the blend (the reader gets `1 - blend`).
     blend: f32,
 }
 
@@ -100,7 +103,7 @@ pub struct Window {
 }
 
 impl OrderModel {
-    /// Parses the model file written by `train/student/student.py --export`.
+    /// Parses the model file written by `train/order/student.py --export`.
     ///
     /// Lines: `blend`, `buckets`, `dim`, `table_max` (the largest |value| of an embedding times a filter
     /// slot, or of a filter bias), `out_bias` (3 values), `w<width>` (one per width: `width × dim`
@@ -339,7 +342,7 @@ struct Parts {
 impl Parts {
     fn build(self, keys: &[Option<u64>], embeddings: &[Embedding]) -> Result<OrderModel, OrderModelError> {
         use OrderModelError::Missing;
-        let bad = |message: String| OrderModelError::Line { line: 0, message };
+        let bad = OrderModelError::Shape;
         let dim = self.dim.ok_or(Missing("dim"))? as usize;
         let buckets = self.buckets.ok_or(Missing("buckets"))? as u32;
         let blend = self.blend.ok_or(Missing("blend"))?;
