@@ -26,6 +26,10 @@ const SLOTS: usize = 5;
 const SLOT_OF: [usize; 2] = [0, 2];
 /// Tokens read per message (the net was trained on at most this many).
 pub const MAX_TOKENS: usize = 64;
+/// Bounds on the file's sizes: far above any trained reader, low enough that no size computed from
+/// them overflows.
+const MAX_DIM: u32 = 1024;
+const MAX_BUCKETS: u32 = 1 << 22;
 /// The largest output weight, in its units (see the dot product in `pooled`).
 const OUT_MAX: f32 = 1000.0;
 /// The padding row: windows past the end of a message add nothing.
@@ -131,8 +135,18 @@ impl OrderModel {
             };
             match name {
                 "blend" => p.blend = Some(one(values(cols.next())?).ok_or_else(|| err("one value".into()))?),
-                "buckets" => p.buckets = Some(one(values(cols.next())?).ok_or_else(|| err("one value".into()))?),
-                "dim" => p.dim = Some(one(values(cols.next())?).ok_or_else(|| err("one value".into()))?),
+                "buckets" => {
+                    p.buckets = Some(
+                        count(values(cols.next())?, MAX_BUCKETS)
+                            .ok_or_else(|| err(format!("buckets is a whole number in 1..={MAX_BUCKETS}")))?,
+                    )
+                }
+                "dim" => {
+                    p.dim = Some(
+                        count(values(cols.next())?, MAX_DIM)
+                            .ok_or_else(|| err(format!("dim is a whole number in 1..={MAX_DIM}")))?,
+                    )
+                }
                 "out_bias" => p.out_bias = Some(values(cols.next())?),
                 "table_max" => p.table_max = Some(one(values(cols.next())?).ok_or_else(|| err("one value".into()))?),
                 "out" => p.out = Some(values(cols.next())?),
@@ -316,6 +330,12 @@ fn small_ints(s: &str) -> Option<Vec<i8>> {
     Some(out)
 }
 
+/// A single whole number in `1..=max` (a size: bounded, so that sizes multiplied together cannot overflow).
+fn count(v: Vec<f32>, max: u32) -> Option<u32> {
+    let x = one(v)?;
+    (x.fract() == 0.0 && x >= 1.0 && x <= max as f32).then_some(x as u32)
+}
+
 fn one(v: Vec<f32>) -> Option<f32> {
     (v.len() == 1).then(|| v[0])
 }
@@ -330,8 +350,8 @@ struct Embedding {
 #[derive(Default)]
 struct Parts {
     blend: Option<f32>,
-    buckets: Option<f32>,
-    dim: Option<f32>,
+    buckets: Option<u32>,
+    dim: Option<u32>,
     table_max: Option<f32>,
     out_bias: Option<Vec<f32>>,
     out: Option<Vec<f32>>,
@@ -344,7 +364,7 @@ impl Parts {
         use OrderModelError::Missing;
         let bad = OrderModelError::Shape;
         let dim = self.dim.ok_or(Missing("dim"))? as usize;
-        let buckets = self.buckets.ok_or(Missing("buckets"))? as u32;
+        let buckets = self.buckets.ok_or(Missing("buckets"))?;
         let blend = self.blend.ok_or(Missing("blend"))?;
         let out_bias: [f32; 3] =
             self.out_bias.ok_or(Missing("out_bias"))?.try_into().map_err(|_| bad("out_bias needs 3 values".into()))?;
@@ -514,6 +534,17 @@ mod tests {
         for (what, bad) in [
             ("no dim", good.replace("dim\t1\n", "")),
             ("no table_max", good.replace("table_max\t2.5\n", "")),
+            ("huge dim", good.replace("dim\t1\n", "dim\t1e30\n")),
+            ("fractional dim", good.replace("dim\t1\n", "dim\t1.5\n")),
+            ("no buckets", good.replace("buckets\t1\n", "buckets\t0\n")),
+            (
+                "huge dim, no rows",
+                good.lines()
+                    .filter(|l| !l.starts_with("row"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    .replace("dim\t1", "dim\t1e30"),
+            ),
             ("short out", good.replace("out\t4 ", "out\t")),
             ("bad number", good.replace("blend\t0.5", "blend\tx")),
             ("row too long", good.replace("\t0.01\t100\n", "\t0.01\t100 1\n")),
