@@ -208,8 +208,6 @@ pub struct Scratch {
     pub features: Vec<Feature>,
     pub hits: Vec<LexHit>,
     sentences: Vec<Sentence>,
-    /// The word-order reader's table rows of the tokens.
-    pub(crate) order_rows: Vec<u32>,
 }
 
 pub fn unigram_key(word_hash: u64) -> u64 {

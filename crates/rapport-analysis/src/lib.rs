@@ -237,7 +237,7 @@ impl Engine {
         if let Some(order) = &self.order {
             let [neg, neu, pos] = self.sentiment_classes;
             let ngram = [ss.logits[neg], ss.logits[neu], ss.logits[pos]];
-            let reader = order.logits(&scratch.tokens, &mut scratch.order_rows);
+            let reader = order.logits(&scratch.tokens);
             let [n, u, p] = order.blend(ngram, reader);
             (ss.logits[neg], ss.logits[neu], ss.logits[pos]) = (n, u, p);
         }

@@ -177,10 +177,9 @@ impl OrderModel {
         p.build(&keys, &embeddings)
     }
 
-    /// The reader's logits for `tokens` (negative, neutral, positive); `rows` is scratch space.
-    /// Allocation-free once `rows` has grown to [`MAX_TOKENS`].
-    pub fn logits(&self, tokens: &[Token], rows: &mut Vec<u32>) -> [f32; 3] {
-        self.pooled(tokens, rows, |_, _, _| {})
+    /// The reader's logits for `tokens` (negative, neutral, positive). Allocation-free.
+    pub fn logits(&self, tokens: &[Token]) -> [f32; 3] {
+        self.pooled(tokens, |_, _, _| {})
     }
 
     /// Blends the n-gram model's logits with the reader's: the class logits to report. Their softmax is
@@ -197,10 +196,9 @@ impl OrderModel {
 
     /// The windows behind the reader's verdict, strongest first (for evidence; allocates).
     pub fn windows(&self, tokens: &[Token]) -> Vec<Window> {
-        let mut rows = Vec::new();
         let mut arg = [[0usize; FILTERS]; WIDTHS.len()];
         let mut best = [[0i32; FILTERS]; WIDTHS.len()];
-        self.pooled(tokens, &mut rows, |wi, t, acc| {
+        self.pooled(tokens, |wi, t, acc| {
             for f in 0..FILTERS {
                 if i32::from(acc[f]) > best[wi][f] {
                     best[wi][f] = i32::from(acc[f]);
@@ -239,37 +237,26 @@ impl OrderModel {
 
     /// Runs the filters over `tokens`; `visit(width index, position, sums)` sees every window's sums.
     #[inline]
-    fn pooled(
-        &self,
-        tokens: &[Token],
-        rows: &mut Vec<u32>,
-        visit: impl FnMut(usize, usize, &[i16; FILTERS]),
-    ) -> [f32; 3] {
+    fn pooled(&self, tokens: &[Token], visit: impl FnMut(usize, usize, &[i16; FILTERS])) -> [f32; 3] {
         // Compiled once more with the vector instructions this CPU has (AVX2 where present), chosen at
         // run time.
         self.arch.dispatch(
             #[inline(always)]
-            || self.pooled_here(tokens, rows, visit),
+            || self.pooled_here(tokens, visit),
         )
     }
 
     #[inline(always)]
-    fn pooled_here(
-        &self,
-        tokens: &[Token],
-        rows: &mut Vec<u32>,
-        mut visit: impl FnMut(usize, usize, &[i16; FILTERS]),
-    ) -> [f32; 3] {
-        rows.clear();
-        rows.extend(tokens.iter().take(MAX_TOKENS).map(|t| self.row(token_key(t))));
+    fn pooled_here(&self, tokens: &[Token], mut visit: impl FnMut(usize, usize, &[i16; FILTERS])) -> [f32; 3] {
         // Each token's table row, looked up once; windows that run past the end read the padding row
         // (zeros), as in training.
         let mut slots: [&Row; MAX_TOKENS + 2] = [&PAD; MAX_TOKENS + 2];
-        for (s, &r) in slots.iter_mut().zip(rows.iter()) {
-            *s = self.table.get(r as usize).unwrap_or(&PAD);
+        let n = tokens.len().min(MAX_TOKENS);
+        for (s, t) in slots.iter_mut().zip(&tokens[..n]) {
+            *s = self.table.get(self.row(token_key(t)) as usize).unwrap_or(&PAD);
         }
         let mut max = [[0i16; FILTERS]; WIDTHS.len()];
-        for (t, w) in slots[..rows.len() + 2].windows(3).enumerate() {
+        for (t, w) in slots[..n + 2].windows(3).enumerate() {
             let [a, b, c] = [w[0], w[1], w[2]];
             let (mut h2, mut h3) = ([0i16; FILTERS], [0i16; FILTERS]);
             // No overflow: each term is at most TABLE_MAX, four of them fit in i16.
@@ -488,7 +475,7 @@ mod tests {
 
     fn logits(model: &OrderModel, text: &str) -> [f32; 3] {
         let tokens = Tokenizer::new([]).tokenize(text);
-        model.logits(&tokens, &mut Vec::new())
+        model.logits(&tokens)
     }
 
     #[test]
