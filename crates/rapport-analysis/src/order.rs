@@ -34,13 +34,18 @@ const MAX_BUCKETS: u32 = 1 << 22;
 const OUT_MAX: f32 = 1000.0;
 /// The padding row: windows past the end of a message add nothing.
 const PAD: Row = [[0; FILTERS]; SLOTS];
-/// One token's table row: a vector per (width, offset) slot.
-type Row = [[i16; FILTERS]; SLOTS];
+/// One token's table row: a vector per (width, offset) slot, in 8 bits: 160 bytes, so that the
+/// table (the reader's whole cost beyond its instructions is fetching rows) is half the size in
+/// cache that 16 bits would be.
+type Row = [[i8; FILTERS]; SLOTS];
 /// Pooled features: one maximum per width and filter.
 const POOLED: usize = WIDTHS.len() * FILTERS;
-/// What one table unit is worth is chosen at load time so that a window's sum stays this far inside
-/// `i16` (three slots plus the bias, each at most a quarter of the range).
-const TABLE_MAX: f32 = 8000.0;
+/// A table value's largest magnitude, in its filter's units: each filter gets its own unit (its largest
+/// slot value over 127), so that filters with small weights keep their resolution.
+const TABLE_MAX: f32 = 127.0;
+/// A filter bias's largest magnitude, in its filter's units: with three table values a window's sum
+/// stays inside `i16`. (A bias this far beyond its slots makes the filter all but constant.)
+const BIAS_MAX: f32 = 30_000.0;
 
 // Keys of the break tokens, which carry no hash of their own.
 const KEY_QUESTION: u64 = 0x3f3f_3f3f_0000_0001;
@@ -80,13 +85,16 @@ pub struct OrderModel {
     /// Token key → table row. Unknown tokens share `buckets` rows by key.
     rows: KeyTable<u32>,
     buckets: u32,
-    /// Per row, `SLOTS` vectors of `FILTERS` values, in units of `unit`. Row 0 is the padding row (zeros).
+    /// Per row, `SLOTS` vectors of `FILTERS` values, each in its filter's unit. Row 0 is the padding
+    /// row (zeros).
     table: Vec<Row>,
-    /// Per width and filter, in units of `unit`.
+    /// Per width and filter, in the filter's unit.
     bias: [[i16; FILTERS]; WIDTHS.len()],
-    unit: f32,
-    /// Per class (negative, neutral, positive), a weight per pooled maximum in units of `out_unit / unit`
-    /// (so that a pooled maximum times a weight is in units of `out_unit`); and the classes' biases.
+    /// What one step of each filter (per width) is worth.
+    unit: [[f32; FILTERS]; WIDTHS.len()],
+    /// Per class (negative, neutral, positive), a weight per pooled maximum in units of
+    /// `out_unit / unit` of its filter (so that a pooled maximum times a weight is in units of
+    /// `out_unit`); and the classes' biases.
     out: [[i16; POOLED]; 3],
     out_unit: f32,
     /// The float weights, for evidence.
@@ -110,7 +118,8 @@ impl OrderModel {
     /// Parses the model file written by `train/order/student.py --export`.
     ///
     /// Lines: `blend`, `buckets`, `dim`, `table_max` (the largest |value| of an embedding times a filter
-    /// slot, or of a filter bias), `out_bias` (3 values), `w<width>` (one per width: `width × dim`
+    /// slot, or of a filter bias; read by older engines, which sized one unit for all filters by it),
+    /// `out_bias` (3 values), `w<width>` (one per width: `width × dim`
     /// rows of `FILTERS` values, flattened), `b<width>` (`FILTERS` values), `out` (`POOLED × 3` values,
     /// row-major), then one `row` line per table row in row order: a key (hex, or `~N` for the N-th
     /// bucket), a scale, and `dim` small integers (the embedding divided by the scale).
@@ -148,7 +157,10 @@ impl OrderModel {
                     )
                 }
                 "out_bias" => p.out_bias = Some(values(cols.next())?),
-                "table_max" => p.table_max = Some(one(values(cols.next())?).ok_or_else(|| err("one value".into()))?),
+                // Sized the single unit of older engines; each filter's unit is now found in the table.
+                "table_max" => {
+                    one(values(cols.next())?).ok_or_else(|| err("one value".into()))?;
+                }
                 "out" => p.out = Some(values(cols.next())?),
                 "w2" => p.w[0] = Some(values(cols.next())?),
                 "w3" => p.w[1] = Some(values(cols.next())?),
@@ -212,7 +224,7 @@ impl OrderModel {
                 if best[wi][f] <= 0 {
                     continue;
                 }
-                let z = best[wi][f] as f32 * self.unit;
+                let z = best[wi][f] as f32 * self.unit[wi][f];
                 let at_out = wi * FILTERS + f;
                 let start = arg[wi][f];
                 let at = match by_window.iter().position(|x| x.start == start && x.width == width) {
@@ -259,10 +271,11 @@ impl OrderModel {
         for (t, w) in slots[..n + 2].windows(3).enumerate() {
             let [a, b, c] = [w[0], w[1], w[2]];
             let (mut h2, mut h3) = ([0i16; FILTERS], [0i16; FILTERS]);
-            // No overflow: each term is at most TABLE_MAX, four of them fit in i16.
+            // No overflow: BIAS_MAX and three times TABLE_MAX fit in i16.
+            let v = |x: i8| i16::from(x);
             for i in 0..FILTERS {
-                h2[i] = self.bias[0][i].wrapping_add(a[0][i]).wrapping_add(b[1][i]);
-                h3[i] = self.bias[1][i].wrapping_add(a[2][i]).wrapping_add(b[3][i]).wrapping_add(c[4][i]);
+                h2[i] = self.bias[0][i].wrapping_add(v(a[0][i])).wrapping_add(v(b[1][i]));
+                h3[i] = self.bias[1][i].wrapping_add(v(a[2][i])).wrapping_add(v(b[3][i])).wrapping_add(v(c[4][i]));
             }
             for (wi, h) in [h2, h3].iter().enumerate() {
                 visit(wi, t, h);
@@ -275,7 +288,7 @@ impl OrderModel {
         let mut logits = self.out_bias;
         for (l, w) in logits.iter_mut().zip(&self.out) {
             // Integer products summed in i32, a multiply-add instruction per eight. No overflow: 64
-            // products of at most 4·TABLE_MAX and OUT_MAX stay under 2^31.
+            // products of at most BIAS_MAX + 3·TABLE_MAX and OUT_MAX stay under 2^31.
             let dot: i32 = pooled.iter().zip(w).map(|(&m, &w)| i32::from(m) * i32::from(w)).sum();
             *l += dot as f32 * self.out_unit;
         }
@@ -339,7 +352,6 @@ struct Parts {
     blend: Option<f32>,
     buckets: Option<u32>,
     dim: Option<u32>,
-    table_max: Option<f32>,
     out_bias: Option<Vec<f32>>,
     out: Option<Vec<f32>>,
     w: [Option<Vec<f32>>; WIDTHS.len()],
@@ -406,24 +418,44 @@ impl Parts {
             }
             out
         };
-        // The file says how large a slot value gets, so that one pass builds the table; a value beyond it
-        // (a hand-edited file) is clamped, not wrapped.
-        let largest = self.table_max.ok_or(Missing("table_max"))?.abs().max(f32::MIN_POSITIVE);
-        let unit = largest / TABLE_MAX;
-        let q = |x: f32| (x / unit).round().clamp(-TABLE_MAX, TABLE_MAX) as i16;
-        let mut table = Vec::with_capacity(embeddings.len() + 1);
+        // Each filter's unit is its largest slot value over the table (all slots of its width) in
+        // TABLE_MAX steps.
+        let floats: Vec<[[f32; FILTERS]; SLOTS]> = embeddings.iter().map(slots_of).collect();
+        let mut unit = [[0f32; FILTERS]; WIDTHS.len()];
+        for row in &floats {
+            for (wi, &width) in WIDTHS.iter().enumerate() {
+                for slot in &row[SLOT_OF[wi]..SLOT_OF[wi] + width] {
+                    for (u, x) in unit[wi].iter_mut().zip(slot) {
+                        *u = u.max(x.abs());
+                    }
+                }
+            }
+        }
+        let unit = unit.map(|u| u.map(|m| m.max(f32::MIN_POSITIVE) / TABLE_MAX));
+        let width_of_slot = |s: usize| if s < SLOT_OF[1] { 0 } else { 1 };
+        let mut table = Vec::with_capacity(floats.len() + 1);
         table.push(PAD);
-        table.extend(embeddings.iter().map(|e| slots_of(e).map(|slot| slot.map(q))));
-        let bias = bias_f.map(|b| b.map(q));
+        table.extend(floats.iter().map(|row| {
+            std::array::from_fn(|s| {
+                let u = &unit[width_of_slot(s)];
+                std::array::from_fn(|i| (row[s][i] / u[i]).round().clamp(-TABLE_MAX, TABLE_MAX) as i8)
+            })
+        }));
+        let bias: [[i16; FILTERS]; WIDTHS.len()] = std::array::from_fn(|wi| {
+            std::array::from_fn(|i| (bias_f[wi][i] / unit[wi][i]).round().clamp(-BIAS_MAX, BIAS_MAX) as i16)
+        });
         let mut rows = KeyTable::new(0u32);
         for (r, k) in keys.iter().enumerate() {
             if let Some(k) = k {
                 rows.insert(*k, (r + 1) as u32);
             }
         }
-        let out_max = out.iter().flatten().fold(0f32, |m, x| m.max(x.abs())).max(f32::MIN_POSITIVE);
+        // An output weight times its filter's unit: what one step of the pooled maximum adds.
+        let unit_of = |f: usize| unit[f / FILTERS][f % FILTERS];
+        let per_step: [[f32; POOLED]; 3] = out.map(|c| std::array::from_fn(|f| c[f] * unit_of(f)));
+        let out_max = per_step.iter().flatten().fold(0f32, |m, x| m.max(x.abs())).max(f32::MIN_POSITIVE);
         let w_unit = out_max / OUT_MAX;
-        let out_q = out.map(|c| c.map(|x| (x / w_unit).round().clamp(-OUT_MAX, OUT_MAX) as i16));
+        let out_q = per_step.map(|c| c.map(|x| (x / w_unit).round().clamp(-OUT_MAX, OUT_MAX) as i16));
         Ok(OrderModel {
             arch: pulp::Arch::new(),
             rows,
@@ -432,7 +464,7 @@ impl Parts {
             bias,
             unit,
             out: out_q,
-            out_unit: unit * w_unit,
+            out_unit: w_unit,
             out_f: out,
             out_bias,
             blend,
@@ -520,7 +552,6 @@ mod tests {
         let good = toy(0.5);
         for (what, bad) in [
             ("no dim", good.replace("dim\t1\n", "")),
-            ("no table_max", good.replace("table_max\t2.5\n", "")),
             ("huge dim", good.replace("dim\t1\n", "dim\t1e30\n")),
             ("fractional dim", good.replace("dim\t1\n", "dim\t1.5\n")),
             ("no buckets", good.replace("buckets\t1\n", "buckets\t0\n")),
@@ -543,6 +574,73 @@ mod tests {
             ("unknown line", format!("{good}weights\t1\n")),
         ] {
             assert!(OrderModel::parse(&bad).is_err(), "{what}");
+        }
+    }
+
+    /// The built-in model's float net, read straight from its file: what the 8-bit table, the
+    /// 16-bit sums and the integer dot products approximate.
+    fn float_logits(src: &str, tokens: &[Token]) -> [f32; 3] {
+        let mut rows: Vec<Vec<f32>> = Vec::new();
+        let mut row_of_key = std::collections::HashMap::new();
+        let mut lines = std::collections::HashMap::new();
+        for line in src.lines().filter(|l| !l.starts_with('#')) {
+            let cols: Vec<&str> = line.split('\t').collect();
+            let floats = |s: &str| -> Vec<f32> { s.split(' ').filter_map(|x| x.parse().ok()).collect() };
+            if cols[0] == "row" {
+                if let Ok(key) = u64::from_str_radix(cols[1], 16) {
+                    row_of_key.insert(key, rows.len());
+                }
+                let scale: f32 = cols[2].parse().unwrap();
+                rows.push(floats(cols[3]).iter().map(|x| x * scale).collect());
+            } else {
+                lines.insert(cols[0], floats(cols[1]));
+            }
+        }
+        let buckets = lines["buckets"][0] as u64;
+        let dim = lines["dim"][0] as usize;
+        let n = tokens.len().min(MAX_TOKENS);
+        let zero = vec![0f32; dim];
+        let embedding = |t: usize| -> &[f32] {
+            tokens[..n].get(t).map_or(&zero, |tok| {
+                let key = token_key(tok);
+                &rows[row_of_key.get(&key).copied().unwrap_or((key % buckets) as usize)]
+            })
+        };
+        let mut pooled = [0f32; POOLED];
+        for (wi, width) in WIDTHS.iter().enumerate() {
+            let (k, b) = (&lines[format!("w{width}").as_str()], &lines[format!("b{width}").as_str()]);
+            for t in 0..n {
+                for f in 0..FILTERS {
+                    let mut h = b[f];
+                    for j in 0..*width {
+                        h += embedding(t + j)
+                            .iter()
+                            .enumerate()
+                            .map(|(d, e)| e * k[(j * dim + d) * FILTERS + f])
+                            .sum::<f32>();
+                    }
+                    pooled[wi * FILTERS + f] = pooled[wi * FILTERS + f].max(h);
+                }
+            }
+        }
+        let (out, bias) = (&lines["out"], &lines["out_bias"]);
+        std::array::from_fn(|c| bias[c] + pooled.iter().enumerate().map(|(i, p)| p * out[i * 3 + c]).sum::<f32>())
+    }
+
+    #[test]
+    fn integer_reading_matches_the_float_net() {
+        let src = include_str!("../data/order.model.tsv");
+        let m = OrderModel::parse(src).unwrap();
+        for text in [
+            "my order was delayed again and nobody answers",
+            "thanks so much, great service!",
+            "@shop where is my parcel?? zxqv",
+            "",
+        ] {
+            let tokens = Tokenizer::new([]).tokenize(text);
+            let (engine, float) = (m.logits(&tokens), float_logits(src, &tokens));
+            let off = engine.iter().zip(float).fold(0f32, |d, (a, b)| d.max((a - b).abs()));
+            assert!(off < 0.05, "{text:?}: engine {engine:?}, float net {float:?}");
         }
     }
 }
