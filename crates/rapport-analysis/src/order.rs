@@ -419,10 +419,10 @@ impl Parts {
             out
         };
         // Each filter's unit is its largest slot value over the table (all slots of its width) in
-        // TABLE_MAX steps.
-        let floats: Vec<[[f32; FILTERS]; SLOTS]> = embeddings.iter().map(slots_of).collect();
+        // TABLE_MAX steps. Two passes over the rows, the slot values computed in each: keeping them
+        // between the passes would take four times the table's memory while the engine loads.
         let mut unit = [[0f32; FILTERS]; WIDTHS.len()];
-        for row in &floats {
+        for row in embeddings.iter().map(slots_of) {
             for (wi, &width) in WIDTHS.iter().enumerate() {
                 for slot in &row[SLOT_OF[wi]..SLOT_OF[wi] + width] {
                     for (u, x) in unit[wi].iter_mut().zip(slot) {
@@ -433,9 +433,9 @@ impl Parts {
         }
         let unit = unit.map(|u| u.map(|m| m.max(f32::MIN_POSITIVE) / TABLE_MAX));
         let width_of_slot = |s: usize| if s < SLOT_OF[1] { 0 } else { 1 };
-        let mut table = Vec::with_capacity(floats.len() + 1);
+        let mut table = Vec::with_capacity(embeddings.len() + 1);
         table.push(PAD);
-        table.extend(floats.iter().map(|row| {
+        table.extend(embeddings.iter().map(slots_of).map(|row| {
             std::array::from_fn(|s| {
                 let u = &unit[width_of_slot(s)];
                 std::array::from_fn(|i| (row[s][i] / u[i]).round().clamp(-TABLE_MAX, TABLE_MAX) as i8)
