@@ -31,7 +31,7 @@ pub const MAX_TOKENS: usize = 64;
 const MAX_DIM: u32 = 1024;
 const MAX_BUCKETS: u32 = 1 << 22;
 /// The largest output weight, in its units (see the dot product in `pooled`).
-const OUT_MAX: f32 = 1000.0;
+const OUT_MAX: f32 = 20_000.0;
 /// The padding row: windows past the end of a message add nothing.
 const PAD: Row = [[0; FILTERS]; SLOTS];
 /// One token's table row: a vector per (width, offset) slot, in 8 bits: 160 bytes, so that the
@@ -43,9 +43,11 @@ const POOLED: usize = WIDTHS.len() * FILTERS;
 /// A table value's largest magnitude, in its filter's units: each filter gets its own unit (its largest
 /// slot value over 127), so that filters with small weights keep their resolution.
 const TABLE_MAX: f32 = 127.0;
-/// A filter bias's largest magnitude, in its filter's units: with three table values a window's sum
-/// stays inside `i16`. (A bias this far beyond its slots makes the filter all but constant.)
-const BIAS_MAX: f32 = 30_000.0;
+/// A filter bias's largest magnitude, in its filter's units. A trained filter's bias is a few dozen
+/// units; one that dwarfs its slot values (a filter that never fires, or fires the same on every
+/// window) gets a unit large enough for it, so that pooled maxima stay small enough for fine output
+/// weights (see the dot product in `pooled`).
+const BIAS_MAX: f32 = 1_000.0;
 
 // Keys of the break tokens, which carry no hash of their own.
 const KEY_QUESTION: u64 = 0x3f3f_3f3f_0000_0001;
@@ -419,7 +421,7 @@ impl Parts {
             out
         };
         // Each filter's unit is its largest slot value over the table (all slots of its width) in
-        // TABLE_MAX steps. Two passes over the rows, the slot values computed in each: keeping them
+        // TABLE_MAX steps, or its bias in BIAS_MAX steps if that is larger. Two passes over the rows, the slot values computed in each: keeping them
         // between the passes would take four times the table's memory while the engine loads.
         let mut unit = [[0f32; FILTERS]; WIDTHS.len()];
         for row in embeddings.iter().map(slots_of) {
@@ -431,7 +433,11 @@ impl Parts {
                 }
             }
         }
-        let unit = unit.map(|u| u.map(|m| m.max(f32::MIN_POSITIVE) / TABLE_MAX));
+        let unit: [[f32; FILTERS]; WIDTHS.len()] = std::array::from_fn(|wi| {
+            std::array::from_fn(|i| {
+                (unit[wi][i] / TABLE_MAX).max(bias_f[wi][i].abs() / BIAS_MAX).max(f32::MIN_POSITIVE)
+            })
+        });
         let width_of_slot = |s: usize| if s < SLOT_OF[1] { 0 } else { 1 };
         let mut table = Vec::with_capacity(embeddings.len() + 1);
         table.push(PAD);
@@ -454,8 +460,8 @@ impl Parts {
         let unit_of = |f: usize| unit[f / FILTERS][f % FILTERS];
         let per_step: [[f32; POOLED]; 3] = out.map(|c| std::array::from_fn(|f| c[f] * unit_of(f)));
         let out_max = per_step.iter().flatten().fold(0f32, |m, x| m.max(x.abs())).max(f32::MIN_POSITIVE);
-        let w_unit = out_max / OUT_MAX;
-        let out_q = per_step.map(|c| c.map(|x| (x / w_unit).round().clamp(-OUT_MAX, OUT_MAX) as i16));
+        let out_unit = out_max / OUT_MAX;
+        let out_q = per_step.map(|c| c.map(|x| (x / out_unit).round().clamp(-OUT_MAX, OUT_MAX) as i16));
         Ok(OrderModel {
             arch: pulp::Arch::new(),
             rows,
@@ -464,7 +470,7 @@ impl Parts {
             bias,
             unit,
             out: out_q,
-            out_unit: w_unit,
+            out_unit,
             out_f: out,
             out_bias,
             blend,
@@ -481,6 +487,11 @@ mod tests {
     /// A one-dimensional model over two known words: filter 0 of width 2 fires only on `late` followed
     /// by `again` and pushes the negative logit; nothing else has weight.
     fn toy(blend: f32) -> String {
+        toy_with(blend, |_, _| {})
+    }
+
+    /// The toy model, with `edit(b2, out)` changing the width-2 biases and the output weights first.
+    fn toy_with(blend: f32, edit: impl FnOnce(&mut [String], &mut [String])) -> String {
         let zeros = |n: usize| vec!["0"; n].join(" ");
         // w2 is [2·dim][FILTERS]: row 0 multiplies the first token, row 1 the second.
         let mut w2 = vec!["0".to_string(); 2 * FILTERS];
@@ -491,6 +502,7 @@ mod tests {
         b2[0] = "-2.5".into();
         let mut out = vec!["0".to_string(); POOLED * 3];
         out[0] = "4".into(); // filter 0 of width 2 → negative
+        edit(&mut b2, &mut out);
         format!(
             "# toy\nblend\t{blend}\nbuckets\t1\ndim\t1\ntable_max\t2.5\nout_bias\t0 0 0\nout\t{}\nw2\t{}\nb2\t{}\nw3\t{}\nb3\t{}\n\
              row\t~0\t1\t0\nrow\t{:x}\t0.01\t100\nrow\t{:x}\t0.01\t-100\nrow\t{:x}\t0.01\t-100\n",
@@ -528,6 +540,21 @@ mod tests {
         let w = &m.windows(&tokens)[0];
         assert_eq!((w.start, w.width), (0, 2));
         assert!(w.contribution[0] > 0.5 && w.contribution[2] == 0.0, "{w:?}");
+    }
+
+    /// A filter with no weights but a positive bias fires the same on every window: the reader adds its
+    /// constant (the float net's max-pool of the bias) to every message.
+    #[test]
+    fn a_bias_only_filter_adds_its_constant() {
+        let src = toy_with(0.5, |b2, out| {
+            b2[1] = "0.5".into();
+            out[3 + 2] = "2".into(); // filter 1 of width 2 → positive (`out` is pooled × class)
+        });
+        let m = OrderModel::parse(&src).unwrap();
+        for text in ["zebra", "late again", "fine fine fine"] {
+            let l = logits(&m, text);
+            assert!((l[2] - 1.0).abs() < 1e-2, "{text:?}: {l:?}");
+        }
     }
 
     #[test]
