@@ -103,19 +103,64 @@ fn dismissal(reply: &str, customer: &str, negative: bool) -> (bool, Vec<String>)
 fn a_brush_off_fails_alone_and_passes_with_help_besides() {
     let ask = "Can I get a refund after 40 days?";
     assert_eq!(dismissal("That's our policy.", ask, false), (true, vec!["That's our policy".to_string()]));
-    // An alternative, a next step of its own, an apology or empathy each make it a polite refusal.
+    // An alternative or a next step of its own makes it a polite refusal.
     for polite in [
         "That's our policy, but I can offer you store credit instead.",
         "Unfortunately our policy doesn't allow it, but here is what I can do: I've sent you a voucher.",
-        "Sorry, that's our policy after 30 days.",
         "That's our policy after 30 days. DM us your order number and we'll see if the warranty covers it.",
     ] {
         assert_eq!(dismissal(polite, ask, false), (false, Vec::new()), "{polite}");
     }
+    // An apology softens a refusal (a `brush_off`), not a policy (a `justification`, tested below).
+    let unlock = "Can you unlock my phone?";
+    assert!(dismissal("We can't unlock devices.", unlock, false).0);
+    assert!(!dismissal("Sorry, we can't unlock devices.", unlock, false).0);
     // A next step made of the brush-off's own words is not help.
     let (failed, ev) = dismissal("You'll have to contact someone else.", "My card was stolen!", true);
     assert!(failed && ev == ["You'll have to contact"], "{ev:?}");
     assert!(dismissal("Please check the FAQ.", "Where is my parcel?", false).0);
+}
+
+#[test]
+fn a_justification_fails_even_with_an_apology_and_passes_with_help_besides() {
+    let ask = "Can I get a refund after 40 days?";
+    let mess = "The engineer left a mess in my kitchen.";
+    let rude = "Your driver was rude to me!";
+    for (reply, customer, evidence) in [
+        ("Sorry, that's our policy.", ask, "that's our policy"),
+        ("Sorry, that's our policy after 30 days.", ask, "that's our policy"),
+        ("I understand how annoying that is. Rules are rules.", ask, "Rules are rules"),
+        ("He did his job.", mess, "He did his job"),
+        ("Apologies, but she was only doing her job.", rude, "she was only doing her job"),
+    ] {
+        let (failed, ev) = dismissal(reply, customer, true);
+        assert!(failed && ev == [evidence], "{reply}: {ev:?}");
+    }
+    for polite in [
+        "Sorry about that, our policy allows a full refund — I've started it.",
+        "Sorry, that's our policy after 30 days, but I can offer you store credit instead.",
+    ] {
+        assert_eq!(dismissal(polite, ask, true), (false, Vec::new()), "{polite}");
+    }
+    let thanks = "The engineer was brilliant today, please thank him!";
+    assert!(!dismissal("He did his job well and I've passed your thanks on!", thanks, false).0);
+}
+
+#[test]
+fn a_bare_no_is_a_refusal_not_a_no_problem() {
+    let ask = "Can you waive the early termination fee? I'm moving abroad.";
+    let (failed, ev) = dismissal("No. Fees apply.", ask, false);
+    assert!(failed && ev == ["No", "Fees apply"], "{ev:?}");
+    assert!(dismissal("No, fees apply.", ask, false).0);
+    assert!(dismissal("Nope.", ask, false).0);
+    for polite in [
+        "No problem, we'll refund the fees today.",
+        "No, there's no fee for that: it's free.",
+        "No, you're all set! Your contract ends on Friday.",
+        "No worries, I've waived the fee.",
+    ] {
+        assert_eq!(dismissal(polite, ask, false), (false, Vec::new()), "{polite}");
+    }
 }
 
 #[test]

@@ -6,7 +6,9 @@
 //! - `a|b|c*`, any one of these single words or prefixes;
 //! - `...` (or `…`), a gap of 0 to 4 tokens inside the same sentence;
 //! - `<num>`, `<day>`, `<month>`, `<unit>`, `<time>`, `<date>`: token classes;
-//! - `^` as the first item: the phrase must start a sentence.
+//! - `^` as the first item: the phrase must start a sentence;
+//! - `$` as the last item: the phrase must end a clause (a comma, a sentence
+//!   end or the end of the text), so "^ no $" is the bare "No." and not "No problem".
 //!
 //! A row with weight 0 is an exception: it marks a phrase that contains a cue
 //! but is not one ("you should have received" is not blame), and hits of the
@@ -27,9 +29,13 @@ pub(crate) enum Target {
     Apology,
     NextStep,
     Blame,
-    /// `brush_off` rows: refusals, policy-hiding, deflection, defensiveness. They
-    /// fail `no_blame_or_dismissal` only when the reply offers nothing besides.
+    /// `brush_off` rows: refusals, deflection, denial. They fail
+    /// `no_blame_or_dismissal` only when the reply offers nothing besides.
     BrushOff,
+    /// `justification` rows: the outcome defended instead of addressed (policy,
+    /// terms, "our staff are professionals", "he did his job"). Like `brush_off`,
+    /// except that an apology or empathy does not soften them.
+    Justification,
     /// `alternative` rows: an offer made instead ("but I can offer"); it keeps
     /// a brush-off from failing the check.
     Alternative,
@@ -50,6 +56,7 @@ impl Target {
             "gives_next_step" => Target::NextStep,
             "no_blame_or_dismissal" => Target::Blame,
             "brush_off" => Target::BrushOff,
+            "justification" => Target::Justification,
             "alternative" => Target::Alternative,
             "curt" => Target::Curt,
             "tone" => Target::Tone,
@@ -63,6 +70,16 @@ impl Target {
         1 << (self as u8)
     }
 
+    /// The bit overlaps and exceptions are resolved on: a justification and a
+    /// brush-off are two kinds of one brush-off, so "per our policy, we cannot"
+    /// must not count again as "we cannot".
+    fn overlap_bit(self) -> TargetMask {
+        match self {
+            Target::Justification => Target::BrushOff.bit(),
+            t => t.bit(),
+        }
+    }
+
     pub(crate) fn name(self) -> &'static str {
         match self {
             Target::Acknowledges => "acknowledges_problem",
@@ -71,6 +88,7 @@ impl Target {
             Target::NextStep => "gives_next_step",
             Target::Blame => "no_blame_or_dismissal",
             Target::BrushOff => "brush_off",
+            Target::Justification => "justification",
             Target::Alternative => "alternative",
             Target::Curt => "curt",
             Target::Tone => "tone",
@@ -152,6 +170,7 @@ pub(crate) struct Cue {
     pub weight: f64,
     pub note: String,
     sent_start: bool,
+    clause_end: bool,
     elems: Vec<Elem>,
 }
 
@@ -226,13 +245,21 @@ pub(crate) struct Hit {
     pub negated: bool,
 }
 
-fn parse_elems(phrase: &str) -> Result<(bool, Vec<Elem>), String> {
+/// A parsed phrase: whether it must start a sentence, whether it must end a
+/// clause, and its elements.
+type Parsed = (bool, bool, Vec<Elem>);
+
+fn parse_elems(phrase: &str) -> Result<Parsed, String> {
     let mut sent_start = false;
+    let mut clause_end = false;
     let mut elems = Vec::new();
-    for (k, item) in phrase.split_whitespace().enumerate() {
+    let items: Vec<&str> = phrase.split_whitespace().collect();
+    for (k, &item) in items.iter().enumerate() {
         match item {
             "^" if k == 0 => sent_start = true,
             "^" => return Err("'^' is only allowed first".into()),
+            "$" if k + 1 == items.len() && !elems.is_empty() => clause_end = true,
+            "$" => return Err("'$' is only allowed last, after a word".into()),
             "..." | "\u{2026}" => {
                 if elems.is_empty() || elems.last() == Some(&Elem::Gap) {
                     return Err("a gap must follow a word".into());
@@ -266,7 +293,7 @@ fn parse_elems(phrase: &str) -> Result<(bool, Vec<Elem>), String> {
     if elems.len() > MAX_ELEMS {
         return Err(format!("more than {MAX_ELEMS} items"));
     }
-    Ok((sent_start, elems))
+    Ok((sent_start, clause_end, elems))
 }
 
 impl CueSet {
@@ -327,6 +354,9 @@ impl CueSet {
                 }
                 let mut gap_negated = false;
                 if let Some(last) = match_from(&cue.elems, toks, i, tok.sentence, None, &mut gap_negated) {
+                    if cue.clause_end && !ends_clause(toks, last) {
+                        continue;
+                    }
                     let negated = gap_negated || negated_before(toks, i, &cue.elems);
                     let end = toks.toks[last - 1].end;
                     out.push(Hit { cue: c, first: i, last, start: tok.start, end, negated });
@@ -346,11 +376,12 @@ impl CueSet {
     }
 
     /// [`CueSet::hits`] for the targets in `mask` only, into `s.kept`. Targets
-    /// never interact (exceptions and overlaps are resolved per target), so
-    /// the hits of a target are the same whatever else the mask holds.
+    /// never interact (exceptions and overlaps are resolved per target, with
+    /// `brush_off` and `justification` as one), so the hits of a target are the
+    /// same whatever else the mask holds, as long as it holds both or neither of those two.
     pub(crate) fn hits_into(&self, toks: &Tokens, mask: TargetMask, s: &mut HitScratch) {
         self.raw_hits(toks, mask, &mut s.raw);
-        let bit = |h: &Hit| self.cues[h.cue].target.bit();
+        let bit = |h: &Hit| self.cues[h.cue].target.overlap_bit();
         // Per-token bitmasks of targets, so resolving overlaps stays linear
         // in the text length even for a pasted log full of cues.
         s.excluded.clear();
@@ -411,10 +442,10 @@ fn parse_line(line: &str) -> Result<Cue, String> {
         {
             return Err(format!("tone_from needs a check name, got '{phrase}'"));
         }
-        return Ok(Cue { target, phrase, weight, note, sent_start: false, elems: Vec::new() });
+        return Ok(Cue { target, phrase, weight, note, sent_start: false, clause_end: false, elems: Vec::new() });
     }
-    let (sent_start, elems) = parse_elems(&phrase)?;
-    Ok(Cue { target, phrase, weight, note, sent_start, elems })
+    let (sent_start, clause_end, elems) = parse_elems(&phrase)?;
+    Ok(Cue { target, phrase, weight, note, sent_start, clause_end, elems })
 }
 
 /// Matches `elems` starting at token `i`; returns the end of the match.
@@ -453,6 +484,15 @@ fn match_from(
         return None;
     }
     match_from(rest, toks, i + 1, sentence, Some(tok.clause), gap_negated)
+}
+
+/// Whether a match ending before token `end` ends its clause: `end` starts
+/// another clause, or the text ends there.
+fn ends_clause(toks: &Tokens, end: usize) -> bool {
+    match (end.checked_sub(1).and_then(|k| toks.toks.get(k)), toks.toks.get(end)) {
+        (Some(last), Some(next)) => next.clause != last.clause,
+        _ => true,
+    }
 }
 
 fn elem_matches(e: &Elem, norm: &str) -> bool {
@@ -661,6 +701,17 @@ mod tests {
         assert!(CueSet::parse("apologises\t... sorry\t1\tn\n", true).is_err());
         assert!(CueSet::parse("apologises\tsorry ...\t1\tn\n", true).is_err());
         assert!(CueSet::parse("tone_from\ttone\t1\tn\n", true).is_err());
+        assert!(CueSet::parse("apologises\t$ sorry\t1\tn\n", true).is_err());
+        assert!(CueSet::parse("apologises\t^ $\t1\tn\n", true).is_err());
+        assert!(CueSet::parse("apologises\tsorry $ now\t1\tn\n", true).is_err());
         assert!(CueSet::parse("# c\n\napologises\tsorry\t1\t\n", true).is_ok());
+    }
+
+    #[test]
+    fn a_clause_end_anchor_needs_the_clause_to_end_after_the_phrase() {
+        let set = CueSet::parse("brush_off\t^ no $\t1\tbare no\n", true).unwrap();
+        let found = |t: &str| !set.hits(&Tokens::of(t)).is_empty();
+        assert!(found("No.") && found("No. Fees apply.") && found("No, fees apply.") && found("no"));
+        assert!(!found("No problem, we'll refund the fees today.") && !found("Sorry, no."));
     }
 }

@@ -134,7 +134,8 @@ const BLAME_CAP: f64 = 40.0;
 /// A cue found in a reply, for explanations and for tuning cue weights.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct CueHit {
-    /// The check id, "tone", or an input of `no_blame_or_dismissal`: "brush_off", "alternative", "curt".
+    /// The check id, "tone", or an input of `no_blame_or_dismissal`: "brush_off", "justification",
+    /// "alternative", "curt".
     pub check: &'static str,
     /// The phrase as written in the cue table.
     pub phrase: String,
@@ -354,12 +355,14 @@ impl ReplyChecker {
 
     /// `no_blame_or_dismissal`. It fails on blaming, rude or talking-down cues
     /// (`no_blame_or_dismissal` rows) whatever else the reply says; on brush-offs
-    /// (`brush_off` rows: a bare refusal, "that's our policy", "a question for
-    /// your local store") only when the reply offers nothing besides them — no
-    /// apology, no empathy, no next step or alternative outside their words;
-    /// and on a reply that is nothing but `curt` words answering a complaint or
-    /// a question ("Thank you." to "Still waiting!"). The cue weights of the
-    /// first two add up; every cue that counted is evidence.
+    /// (`brush_off` rows: a bare refusal, "a question for your local store")
+    /// only when the reply offers nothing besides them — no apology, no empathy,
+    /// no next step or alternative outside their words; on justifications
+    /// (`justification` rows: "that's our policy", "he did his job") when it
+    /// offers no next step or alternative besides, an apology or empathy
+    /// notwithstanding; and on a reply that is nothing but `curt` words
+    /// answering a complaint or a question ("Thank you." to "Still waiting!").
+    /// The cue weights of the first three add up; every cue that counted is evidence.
     fn blame_check(
         &self,
         toks: &Tokens,
@@ -373,11 +376,13 @@ impl ReplyChecker {
         let overlaps = |a: &Hit, b: &Hit| a.first < b.last && b.first < a.last;
         let hard: Vec<&Hit> = self.counted(Target::Blame, hits).collect();
         // A brush-off inside a blaming cue ("per our policy, we cannot" in …) is already counted.
-        let soft: Vec<&Hit> =
-            self.counted(Target::BrushOff, hits).filter(|s| !hard.iter().any(|h| overlaps(h, s))).collect();
+        let soft: Vec<&Hit> = self
+            .counted(Target::BrushOff, hits)
+            .chain(self.counted(Target::Justification, hits))
+            .filter(|s| !hard.iter().any(|h| overlaps(h, s)))
+            .collect();
         let mut sum: f64 = hard.iter().map(weight).sum();
-        let soft_sum: f64 = soft.iter().map(weight).sum();
-        let unmitigated = soft_sum > 0.0 && !warmth.iter().any(|c| c.passed) && {
+        let helped = !soft.is_empty() && {
             // A next step made of the brush-off's own words ("you will have to contact …",
             // "please check the FAQ") is the brush-off, not help.
             let step: f64 = self
@@ -386,27 +391,33 @@ impl ReplyChecker {
                 .map(|h| self.cues.cues[h.cue].weight)
                 .sum();
             let alternative: f64 = self.counted(Target::Alternative, hits).map(|h| self.cues.cues[h.cue].weight).sum();
-            step < PASS_AT - 1e-9 && alternative < PASS_AT - 1e-9
+            step >= PASS_AT - 1e-9 || alternative >= PASS_AT - 1e-9
         };
-        if unmitigated {
-            sum += soft_sum;
-        }
+        let warm = warmth.iter().any(|c| c.passed);
+        let is_justification = |h: &Hit| self.cues.cues[h.cue].target == Target::Justification;
+        // "Sorry, that's our policy." regrets the outcome and defends it in one breath: the
+        // apology makes a refusal courteous, but it does not turn a justification into help.
+        let unmitigated: Vec<&Hit> =
+            if helped { Vec::new() } else { soft.into_iter().filter(|h| !warm || is_justification(h)).collect() };
+        let soft_sum: f64 = unmitigated.iter().map(weight).sum();
+        sum += soft_sum;
         let curt = self.curt_hits(toks, hits, text, ctx);
         let failed = sum >= PASS_AT - 1e-9 || !curt.is_empty();
         let mut evidence = Vec::new();
         if failed {
             let note = |h: &Hit| self.cues.cues[h.cue].note.clone();
             let mut spans: Vec<&Hit> = if sum >= PASS_AT - 1e-9 { hard } else { Vec::new() };
-            if unmitigated && sum >= PASS_AT - 1e-9 {
-                spans.extend(soft.iter().copied());
+            if sum >= PASS_AT - 1e-9 {
+                spans.extend(unmitigated);
             }
             spans.sort_by_key(|h| (h.first, h.last));
             evidence.extend(spans.iter().take(MAX_EVIDENCE).map(|h| {
-                let n = if self.cues.cues[h.cue].target == Target::BrushOff {
-                    format!("{}, with no apology, empathy, next step or alternative besides", note(h))
-                } else {
-                    note(h)
+                let lacking = match self.cues.cues[h.cue].target {
+                    Target::BrushOff => Some("apology, empathy, next step or alternative"),
+                    Target::Justification => Some("next step or alternative"),
+                    _ => None,
                 };
+                let n = lacking.map_or_else(|| note(h), |l| format!("{}, with no {l} besides", note(h)));
                 span(h.start, h.end, n)
             }));
             evidence.extend(
@@ -802,7 +813,7 @@ mod tests {
             .iter()
             .flat_map(|p| p.split([' ', '|']))
             .map(|w| w.trim_matches(|c| c == '*' || c == '^'))
-            .filter(|w| !w.is_empty() && !w.starts_with('<') && *w != "...")
+            .filter(|w| !w.is_empty() && !w.starts_with('<') && *w != "..." && *w != "$")
             .collect();
         let extra = ["not", "no", "never", "but", "I", "we", "parcel", "refund", "login", "broken", "3pm", "Friday"];
         let seps = [" ", " ", " ", ", ", ". ", "! ", "? ", " - ", "\n", " don't ", " I'm ", " we've "];
@@ -828,7 +839,7 @@ mod tests {
                             let alts: Vec<&str> = item.split('|').collect();
                             let w = alts[next(alts.len())];
                             let w = match w {
-                                "^" | "..." => {
+                                "^" | "..." | "$" => {
                                     if next(2) == 0 {
                                         ""
                                     } else {
