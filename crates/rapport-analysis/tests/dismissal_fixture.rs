@@ -144,6 +144,8 @@ fn a_justification_fails_even_with_an_apology_and_passes_with_help_besides() {
     }
     let thanks = "The engineer was brilliant today, please thank him!";
     assert!(!dismissal("He did his job well and I've passed your thanks on!", thanks, false).0);
+    // Praise passed back is not a defence: the colleague row needs the clause to end at "job".
+    assert!(!dismissal("She did her job well, didn't she!", thanks, false).0);
 }
 
 #[test]
