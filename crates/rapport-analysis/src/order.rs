@@ -24,6 +24,8 @@ pub const WIDTHS: [usize; 2] = [2, 3];
 const SLOTS: usize = 5;
 /// The first slot of each width.
 const SLOT_OF: [usize; 2] = [0, 2];
+/// The width (index into [`WIDTHS`]) of each slot.
+const WIDTH_OF_SLOT: [usize; SLOTS] = [0, 0, 1, 1, 1];
 /// Tokens read per message (the net was trained on at most this many).
 pub const MAX_TOKENS: usize = 64;
 /// Bounds on the file's sizes: far above any trained reader, low enough that no size computed from
@@ -421,15 +423,14 @@ impl Parts {
             out
         };
         // Each filter's unit is its largest slot value over the table (all slots of its width) in
-        // TABLE_MAX steps, or its bias in BIAS_MAX steps if that is larger. Two passes over the rows, the slot values computed in each: keeping them
-        // between the passes would take four times the table's memory while the engine loads.
+        // TABLE_MAX steps, or its bias in BIAS_MAX steps if that is larger. Two passes over the rows,
+        // the slot values computed in each: keeping them between the passes would take four times the
+        // table's memory while the engine loads.
         let mut unit = [[0f32; FILTERS]; WIDTHS.len()];
         for row in embeddings.iter().map(slots_of) {
-            for (wi, &width) in WIDTHS.iter().enumerate() {
-                for slot in &row[SLOT_OF[wi]..SLOT_OF[wi] + width] {
-                    for (u, x) in unit[wi].iter_mut().zip(slot) {
-                        *u = u.max(x.abs());
-                    }
+            for (slot, &wi) in row.iter().zip(&WIDTH_OF_SLOT) {
+                for (u, x) in unit[wi].iter_mut().zip(slot) {
+                    *u = u.max(x.abs());
                 }
             }
         }
@@ -438,12 +439,11 @@ impl Parts {
                 (unit[wi][i] / TABLE_MAX).max(bias_f[wi][i].abs() / BIAS_MAX).max(f32::MIN_POSITIVE)
             })
         });
-        let width_of_slot = |s: usize| if s < SLOT_OF[1] { 0 } else { 1 };
         let mut table = Vec::with_capacity(embeddings.len() + 1);
         table.push(PAD);
         table.extend(embeddings.iter().map(slots_of).map(|row| {
             std::array::from_fn(|s| {
-                let u = &unit[width_of_slot(s)];
+                let u = &unit[WIDTH_OF_SLOT[s]];
                 std::array::from_fn(|i| (row[s][i] / u[i]).round().clamp(-TABLE_MAX, TABLE_MAX) as i8)
             })
         }));
