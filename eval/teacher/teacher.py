@@ -25,13 +25,14 @@ BUCKETS = (16, 24, 32, 48, 64)
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--exclude", default="0")
-ap.add_argument("--out", required=True)
+ap.add_argument("--out", help="label the transfer texts and write them here (no labelling without it)")
 ap.add_argument("--epochs", type=int, default=3)
 ap.add_argument("--lr", type=float, default=5e-5)
 ap.add_argument("--variants", type=int, default=10)
 ap.add_argument("--val", type=int, default=-1)
 ap.add_argument("--val-out", help="write the teacher's probabilities for the validation tweets here")
 ap.add_argument("--save", help="write the fine-tuned weights here (.npz), to label more texts later")
+ap.add_argument("--seed", type=int, default=7, help="head initialisation, dropout and batch order")
 args = ap.parse_args()
 excluded = {int(x) for x in args.exclude.split(",") if x}
 
@@ -55,7 +56,7 @@ def tokenize(texts, T):
 
 p = load_weights(MODEL + "/model.safetensors")
 p = {k: v for k, v in p.items() if not k.startswith("pooler")}
-key = jax.random.PRNGKey(7)
+key = jax.random.PRNGKey(args.seed)
 p["head.weight"] = jax.random.normal(key, (3, 384)) * 0.02
 p["head.bias"] = jnp.zeros(3)
 
@@ -110,7 +111,7 @@ def label(texts):
     return out
 
 
-rng = np.random.default_rng(7)
+rng = np.random.default_rng(args.seed)
 t0 = time.time()
 for ep in range(args.epochs):
     order = rng.permutation(len(ytr))
@@ -135,6 +136,9 @@ if args.val_out:
             f.write(f"{r['tweet_id']}\t{pr[0]:.5f}\t{pr[1]:.5f}\t{pr[2]:.5f}\n")
 if args.save:
     np.savez(args.save, **{k: np.asarray(v) for k, v in p.items()})
+
+if not args.out:
+    raise SystemExit(0)
 
 # Texts to label: variants of the training tweets, and unlabelled customer messages of other brands.
 nb = augment.neighbours(MODEL)
