@@ -100,6 +100,10 @@ pub struct Engine {
     order: Option<OrderModel>,
 }
 
+/// The sentiment model's logits (blended with the word-order reader's, where there is one) for
+/// negative, neutral and positive.
+type SentimentLogits = [f32; 3];
+
 /// What the cue table found in a message.
 struct CueScores {
     emotion: [f32; EMOTIONS],
@@ -205,12 +209,12 @@ impl Engine {
     /// Sentiment, emotion, reason and intents of a customer message, without evidence.
     /// Allocation-free once `scratch` has grown to the size of the messages seen.
     pub fn summarize(&self, text: &str, scratch: &mut Scratch) -> Summary {
-        let (ss, rs) = self.scores_of_text(text, scratch);
-        self.summary_from(scratch, ss, rs)
+        let (sentiment, rs) = self.scores_of_text(text, scratch);
+        self.summary_from(scratch, sentiment, rs)
     }
 
     /// Both models' scores of what the customer wrote now in `text` (tokens left in `scratch`).
-    fn scores_of_text(&self, text: &str, scratch: &mut Scratch) -> (model::Scores, model::Scores) {
+    fn scores_of_text(&self, text: &str, scratch: &mut Scratch) -> (SentimentLogits, model::Scores) {
         self.tokenizer.tokenize_into(email::current_text(text), &mut scratch.tokens);
         scratch.features.clear();
         self.scores_of(scratch, &mut features::Discard)
@@ -219,8 +223,8 @@ impl Engine {
     /// The summary of the tokens in `scratch`. Their features go straight into the scorer and to
     /// `list` (which may keep them or not); `scratch.features` is left as it is.
     fn summary_of(&self, scratch: &mut Scratch, list: &mut impl features::FeatureSink) -> Summary {
-        let (ss, rs) = self.scores_of(scratch, list);
-        self.summary_from(scratch, ss, rs)
+        let (sentiment, rs) = self.scores_of(scratch, list);
+        self.summary_from(scratch, sentiment, rs)
     }
 
     /// Both models' scores of the tokens in `scratch`, by the scorer for the joint table's row width.
@@ -228,20 +232,16 @@ impl Engine {
         &self,
         scratch: &mut Scratch,
         list: &mut impl features::FeatureSink,
-    ) -> (model::Scores, model::Scores) {
-        let (mut ss, rs) = match self.vocab.joint().blocks() {
+    ) -> (SentimentLogits, model::Scores) {
+        let (mut sentiment, rs) = match self.vocab.joint().blocks() {
             1 => self.extract_scored::<1>(scratch, list),
             2 => self.extract_scored::<2>(scratch, list),
             _ => self.extract_scored::<{ joint::SLOT_BLOCKS[joint::SLOT_BLOCKS.len() - 1] }>(scratch, list),
         };
         if let Some(order) = &self.order {
-            let [neg, neu, pos] = self.sentiment_classes;
-            let ngram = [ss.logits[neg], ss.logits[neu], ss.logits[pos]];
-            let reader = order.logits(&scratch.tokens);
-            let [n, u, p] = order.blend(ngram, reader);
-            (ss.logits[neg], ss.logits[neu], ss.logits[pos]) = (n, u, p);
+            sentiment = order.blend(sentiment, order.logits(&scratch.tokens));
         }
-        (ss, rs)
+        (sentiment, rs)
     }
 
     /// Both models' scores, summing each feature's joint row (of `B` blocks, known at compile time)
@@ -250,13 +250,13 @@ impl Engine {
         &self,
         scratch: &mut Scratch,
         list: &mut impl features::FeatureSink,
-    ) -> (model::Scores, model::Scores) {
+    ) -> (SentimentLogits, model::Scores) {
         let mut sink = (Scorer::<B>::new(self.vocab.joint()), list);
         features::extract_into(&self.vocab, scratch, &mut sink);
         self.logits(sink.0.sums().as_flattened())
     }
 
-    fn summary_from(&self, scratch: &Scratch, ss: model::Scores, rs: model::Scores) -> Summary {
+    fn summary_from(&self, scratch: &Scratch, sentiment: SentimentLogits, rs: model::Scores) -> Summary {
         // Nothing to read (blank, punctuation, a bare link or handle): neutral, and sure of it,
         // rather than the model's prior.
         if !readable(scratch) {
@@ -268,9 +268,9 @@ impl Engine {
                 intents: IntentSet::default(),
             };
         }
-        let [neg, neu, pos] = self.sentiment_classes;
-        let p = ss.probabilities();
-        let (pn, pu, pp) = (p[neg], p[neu], p[pos]);
+        let mut p = sentiment;
+        model::softmax_in_place(&mut p);
+        let [pn, pu, pp] = p;
         let label = if pn >= pu && pn >= pp {
             SentimentLabel::Negative
         } else if pp > pu {
@@ -341,17 +341,18 @@ impl Engine {
     }
 
     /// Both models' logits: their biases plus the summed joint rows `sums` ([`Scorer::sums`]).
-    fn logits(&self, sums: &[f32]) -> (model::Scores, model::Scores) {
-        // Element by element: a slice copy of a length known only at run time is a call to memcpy.
-        let scores = |m: &LinearModel, sums: &[f32]| {
-            let mut s = model::Scores { n: m.classes().len(), logits: [0f32; model::MAX_CLASSES] };
-            for ((l, b), a) in s.logits.iter_mut().zip(m.bias()).zip(sums) {
-                *l = b + a;
-            }
-            s
-        };
+    fn logits(&self, sums: &[f32]) -> (SentimentLogits, model::Scores) {
         let (s_sums, r_sums) = self.vocab.joint().split(sums);
-        (scores(&self.sentiment, s_sums), scores(&self.reasons.model, r_sums))
+        let bias = self.sentiment.bias();
+        let at = |v: &[f32], c: usize| v.get(c).copied().unwrap_or(0.0);
+        let sentiment = self.sentiment_classes.map(|c| at(bias, c) + at(s_sums, c));
+        let m = &self.reasons.model;
+        let mut reasons = model::Scores { n: m.classes().len(), logits: [0f32; model::MAX_CLASSES] };
+        // Element by element: a slice copy of a length known only at run time is a call to memcpy.
+        for ((l, b), a) in reasons.logits.iter_mut().zip(m.bias()).zip(r_sums) {
+            *l = b + a;
+        }
+        (sentiment, reasons)
     }
 
     /// The name of a reason index from [`Summary::reason`] (a built-in id or a custom reason name).

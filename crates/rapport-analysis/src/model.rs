@@ -54,18 +54,10 @@ impl Scores {
     /// Softmax probabilities.
     pub fn probabilities(&self) -> [f32; MAX_CLASSES] {
         let mut p = [0f32; MAX_CLASSES];
-        let live = &self.logits[..self.n];
-        let max = live.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let mut sum = 0f32;
-        for (o, &l) in p.iter_mut().zip(live) {
-            *o = (l - max).exp();
-            sum += *o;
+        for (p, &l) in p.iter_mut().zip(&self.logits[..self.n]) {
+            *p = l;
         }
-        if sum > 0.0 {
-            for o in &mut p[..self.n] {
-                *o /= sum;
-            }
-        }
+        softmax_in_place(&mut p[..self.n]);
         p
     }
 
@@ -78,6 +70,21 @@ impl Scores {
             }
         }
         best
+    }
+}
+
+/// Softmax probabilities of `logits`, in place.
+pub fn softmax_in_place(logits: &mut [f32]) {
+    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let mut sum = 0f32;
+    for l in logits.iter_mut() {
+        *l = (*l - max).exp();
+        sum += *l;
+    }
+    if sum > 0.0 {
+        for p in logits.iter_mut() {
+            *p /= sum;
+        }
     }
 }
 
@@ -292,5 +299,20 @@ impl LinearModel {
             }
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn softmax_sums_to_one_and_keeps_the_order() {
+        let mut p = [2.0f32, -1.0, 0.5];
+        softmax_in_place(&mut p);
+        assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-6);
+        assert!(p[0] > p[2] && p[2] > p[1]);
+        let exact: f32 = 1.0 / (1.0 + (-3.0f32).exp() + (-1.5f32).exp());
+        assert!((p[0] - exact).abs() < 1e-6);
     }
 }
