@@ -209,39 +209,45 @@ impl Engine {
     /// Sentiment, emotion, reason and intents of a customer message, without evidence.
     /// Allocation-free once `scratch` has grown to the size of the messages seen.
     pub fn summarize(&self, text: &str, scratch: &mut Scratch) -> Summary {
-        let (sentiment, rs) = self.scores_of_text(text, scratch);
-        self.summary_from(scratch, sentiment, rs)
+        let mut reasons = model::Scores::default();
+        let sentiment = self.scores_of_text(text, scratch, &mut reasons);
+        self.summary_from(scratch, sentiment, &mut reasons)
     }
 
-    /// Both models' scores of what the customer wrote now in `text` (tokens left in `scratch`).
-    fn scores_of_text(&self, text: &str, scratch: &mut Scratch) -> (SentimentLogits, model::Scores) {
+    /// Both models' scores of what the customer wrote now in `text` (tokens left in `scratch`); the
+    /// reason model's go to `reasons`.
+    fn scores_of_text(&self, text: &str, scratch: &mut Scratch, reasons: &mut model::Scores) -> SentimentLogits {
         self.tokenizer.tokenize_into(email::current_text(text), &mut scratch.tokens);
         scratch.features.clear();
-        self.scores_of(scratch, &mut features::Discard)
+        self.scores_of(scratch, &mut features::Discard, reasons)
     }
 
     /// The summary of the tokens in `scratch`. Their features go straight into the scorer and to
     /// `list` (which may keep them or not); `scratch.features` is left as it is.
     fn summary_of(&self, scratch: &mut Scratch, list: &mut impl features::FeatureSink) -> Summary {
-        let (sentiment, rs) = self.scores_of(scratch, list);
-        self.summary_from(scratch, sentiment, rs)
+        let mut reasons = model::Scores::default();
+        let sentiment = self.scores_of(scratch, list, &mut reasons);
+        self.summary_from(scratch, sentiment, &mut reasons)
     }
 
     /// Both models' scores of the tokens in `scratch`, by the scorer for the joint table's row width.
+    /// The reason model's go to `reasons` (written in place: a 32-class array returned by value is
+    /// copied at every call level).
     fn scores_of(
         &self,
         scratch: &mut Scratch,
         list: &mut impl features::FeatureSink,
-    ) -> (SentimentLogits, model::Scores) {
-        let (mut sentiment, rs) = match self.vocab.joint().blocks() {
-            1 => self.extract_scored::<1>(scratch, list),
-            2 => self.extract_scored::<2>(scratch, list),
-            _ => self.extract_scored::<{ joint::SLOT_BLOCKS[joint::SLOT_BLOCKS.len() - 1] }>(scratch, list),
+        reasons: &mut model::Scores,
+    ) -> SentimentLogits {
+        let mut sentiment = match self.vocab.joint().blocks() {
+            1 => self.extract_scored::<1>(scratch, list, reasons),
+            2 => self.extract_scored::<2>(scratch, list, reasons),
+            _ => self.extract_scored::<{ joint::SLOT_BLOCKS[joint::SLOT_BLOCKS.len() - 1] }>(scratch, list, reasons),
         };
         if let Some(order) = &self.order {
             sentiment = order.blend(sentiment, order.logits(&scratch.tokens));
         }
-        (sentiment, rs)
+        sentiment
     }
 
     /// Both models' scores, summing each feature's joint row (of `B` blocks, known at compile time)
@@ -250,13 +256,14 @@ impl Engine {
         &self,
         scratch: &mut Scratch,
         list: &mut impl features::FeatureSink,
-    ) -> (SentimentLogits, model::Scores) {
+        reasons: &mut model::Scores,
+    ) -> SentimentLogits {
         let mut sink = (Scorer::<B>::new(self.vocab.joint()), list);
         features::extract_into(&self.vocab, scratch, &mut sink);
-        self.logits(sink.0.sums().as_flattened())
+        self.logits(sink.0.sums().as_flattened(), reasons)
     }
 
-    fn summary_from(&self, scratch: &Scratch, sentiment: SentimentLogits, rs: model::Scores) -> Summary {
+    fn summary_from(&self, scratch: &Scratch, sentiment: SentimentLogits, rs: &mut model::Scores) -> Summary {
         // Nothing to read (blank, punctuation, a bare link or handle): neutral, and sure of it,
         // rather than the model's prior.
         if !readable(scratch) {
@@ -285,10 +292,8 @@ impl Engine {
         };
 
         let cues = self.read_cues(&scratch.tokens);
-        let rs = with_reason_cues(rs, &cues.reason);
-        let rp = rs.probabilities();
-        let best = rs.best();
-        let reason_confidence = rp[best];
+        add_reason_cues(rs, &cues.reason);
+        let (best, reason_confidence) = rs.best_with_probability();
         let reason = (label == SentimentLabel::Negative || reason_confidence >= REASON_MIN_CONFIDENCE)
             .then_some(ReasonIndex(best as u8));
         let emotion = pick_emotion(label, &cues.emotion, scratch);
@@ -335,24 +340,27 @@ impl Engine {
     /// The likeliest complaint reason of a message, whether or not [`Engine::summarize`] would report
     /// it (for evaluation on messages known to be complaints).
     pub fn likeliest_reason(&self, text: &str, scratch: &mut Scratch) -> ReasonIndex {
-        let (_, rs) = self.scores_of_text(text, scratch);
+        let mut reasons = model::Scores::default();
+        self.scores_of_text(text, scratch, &mut reasons);
         let cues = self.read_cues(&scratch.tokens);
-        ReasonIndex(with_reason_cues(rs, &cues.reason).best() as u8)
+        add_reason_cues(&mut reasons, &cues.reason);
+        ReasonIndex(reasons.best() as u8)
     }
 
-    /// Both models' logits: their biases plus the summed joint rows `sums` ([`Scorer::sums`]).
-    fn logits(&self, sums: &[f32]) -> (SentimentLogits, model::Scores) {
+    /// Both models' logits: their biases plus the summed joint rows `sums` ([`Scorer::sums`]); the
+    /// reason model's go to `reasons`.
+    fn logits(&self, sums: &[f32], reasons: &mut model::Scores) -> SentimentLogits {
         let (s_sums, r_sums) = self.vocab.joint().split(sums);
         let bias = self.sentiment.bias();
         let at = |v: &[f32], c: usize| v.get(c).copied().unwrap_or(0.0);
         let sentiment = self.sentiment_classes.map(|c| at(bias, c) + at(s_sums, c));
         let m = &self.reasons.model;
-        let mut reasons = model::Scores { n: m.classes().len(), logits: [0f32; model::MAX_CLASSES] };
+        *reasons = model::Scores { n: m.classes().len(), logits: [0f32; model::MAX_CLASSES] };
         // Element by element: a slice copy of a length known only at run time is a call to memcpy.
         for ((l, b), a) in reasons.logits.iter_mut().zip(m.bias()).zip(r_sums) {
             *l = b + a;
         }
-        (sentiment, reasons)
+        sentiment
     }
 
     /// The name of a reason index from [`Summary::reason`] (a built-in id or a custom reason name).
@@ -431,13 +439,12 @@ fn reason_cue_classes(model: &LinearModel) -> [Option<u8>; ComplaintReason::ALL.
     })
 }
 
-/// The reason logits with what the cues add: [`REASON_CUE_SCALE`] per unit of cue weight, up to
+/// Adds to the reason logits what the cues add: [`REASON_CUE_SCALE`] per unit of cue weight, up to
 /// [`REASON_CUE_MAX`] units per reason.
-fn with_reason_cues(mut rs: model::Scores, cues: &[f32; model::MAX_CLASSES]) -> model::Scores {
+fn add_reason_cues(rs: &mut model::Scores, cues: &[f32; model::MAX_CLASSES]) {
     for (l, c) in rs.logits.iter_mut().zip(cues) {
         *l += c.min(REASON_CUE_MAX) * REASON_CUE_SCALE;
     }
-    rs
 }
 
 fn fallback_model(classes: &[&str]) -> LinearModel {

@@ -44,7 +44,7 @@ pub struct LinearModel {
 }
 
 /// Per-class scores of one message, in a fixed array (no allocation).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Scores {
     pub n: usize,
     pub logits: [f32; MAX_CLASSES],
@@ -59,6 +59,15 @@ impl Scores {
         }
         softmax_in_place(&mut p[..self.n]);
         p
+    }
+
+    /// The best class and its softmax probability (what [`Scores::probabilities`] gives it, without
+    /// building the others).
+    pub fn best_with_probability(&self) -> (usize, f32) {
+        let best = self.best();
+        let max = self.logits[best];
+        let sum: f32 = self.logits[..self.n].iter().map(|&l| (l - max).exp()).sum();
+        (best, if sum > 0.0 { 1.0 / sum } else { 0.0 })
     }
 
     /// Index of the best class.
@@ -314,5 +323,15 @@ mod tests {
         assert!(p[0] > p[2] && p[2] > p[1]);
         let exact: f32 = 1.0 / (1.0 + (-3.0f32).exp() + (-1.5f32).exp());
         assert!((p[0] - exact).abs() < 1e-6);
+    }
+
+    #[test]
+    fn the_best_class_has_the_probability_the_softmax_gives_it() {
+        let mut s = Scores { n: 4, logits: [0.0; MAX_CLASSES] };
+        s.logits[..4].copy_from_slice(&[0.3, 1.7, -2.0, 1.2]);
+        s.logits[7] = 9.0; // past `n`: not a class
+        let (best, p) = s.best_with_probability();
+        assert_eq!(best, 1);
+        assert_eq!(p, s.probabilities()[1]);
     }
 }
