@@ -40,6 +40,11 @@ pub struct AssessArgs {
     /// No progress or summary output.
     #[arg(long)]
     pub quiet: bool,
+    /// Read sentiment with the n-gram model alone, without the word-order reader: the engine's faster
+    /// setting (12–16 % more messages per second, BENCHMARKS.md; 3 points less macro-F1 on held-out
+    /// airline tweets, eval/RESULTS.md).
+    #[arg(long)]
+    pub no_word_order: bool,
 }
 
 /// Stage-by-stage progress on a terminal's stderr (nothing when piped or with --quiet).
@@ -97,7 +102,10 @@ pub fn run(args: AssessArgs) -> anyhow::Result<()> {
         ),
         None => format!("reading and analysing {}…", args.file.display()),
     });
-    let engine = Engine::new();
+    let mut engine = Engine::new();
+    if args.no_word_order {
+        engine.set_order(None);
+    }
     let csv_path = args.out.join("conversations.csv");
     let made_out = !args.out.exists();
     std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;

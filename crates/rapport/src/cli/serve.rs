@@ -19,6 +19,10 @@ pub struct ServeArgs {
 pub async fn run(config: Config, args: ServeArgs) -> anyhow::Result<()> {
     let db = open_db(&config, config.migrate_on_start).await?;
     let mut engine = rapport_analysis::Engine::new();
+    if !config.word_order {
+        engine.set_order(None);
+        println!("sentiment from the n-gram model alone (word_order = false)");
+    }
     if let Some(path) = &config.reasons_model {
         let model = super::score::load_reason_model(std::path::Path::new(path))?;
         println!("complaint reasons from {path}: {}", model.classes().join(", "));

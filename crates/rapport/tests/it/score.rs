@@ -302,12 +302,29 @@ fn train_reasons_refuses_too_few_examples() {
     assert!(stderr(&out).contains(r#"column "category" not found; columns are: text, reason"#), "{}", stderr(&out));
 }
 
+/// The first line `rapport serve` prints in `dir` with database `db` (the server is stopped after it).
+fn serve_first_line(dir: &Path, db: &str) -> String {
+    use std::io::{BufRead, BufReader};
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(["serve", "--db", db])
+        .current_dir(dir)
+        .env_remove("RAPPORT_CONFIG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let first = BufReader::new(stdout).lines().next().and_then(Result::ok).unwrap_or_default();
+    let _ = child.kill();
+    let _ = child.wait();
+    first
+}
+
 /// The server reads `reasons_model` from rapport.toml: a custom model is announced at start, and a file
 /// that is not a model stops the start with a clear error instead of falling back silently.
 #[test]
 fn serve_uses_a_custom_reason_model_from_the_config() {
-    use std::io::{BufRead, BufReader};
-
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("examples.csv"), EXAMPLES).expect("write examples");
     assert_ok(&rapport(&["train-reasons", "--examples", "examples.csv", "--out", "reasons.tsv"], b"", dir.path()));
@@ -320,17 +337,46 @@ fn serve_uses_a_custom_reason_model_from_the_config() {
 
     std::fs::write(dir.path().join("rapport.toml"), "reasons_model = \"reasons.tsv\"\nbind = \"127.0.0.1:0\"\n")
         .expect("config");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .args(["serve", "--db", "sqlite://good.db"])
-        .current_dir(dir.path())
-        .env_remove("RAPPORT_CONFIG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let first = BufReader::new(stdout).lines().next().and_then(Result::ok).unwrap_or_default();
-    let _ = child.kill();
-    let _ = child.wait();
-    assert_eq!(first, "complaint reasons from reasons.tsv: payment, shipping, sizing");
+    assert_eq!(
+        serve_first_line(dir.path(), "sqlite://good.db"),
+        "complaint reasons from reasons.tsv: payment, shipping, sizing"
+    );
+}
+
+/// `--no-word-order` reads sentiment with the n-gram model alone: the reader's windows leave the
+/// evidence and the score moves; without the flag they are there.
+#[test]
+fn no_word_order_scores_without_the_reader() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = b"My flight was delayed, great job as always";
+    let notes = |v: &Value| -> Vec<String> {
+        v["evidence"]
+            .as_array()
+            .expect("evidence")
+            .iter()
+            .map(|e| e["note"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    let with = rapport(&["score"], input, dir.path());
+    assert_ok(&with);
+    let without = rapport(&["score", "--no-word-order"], input, dir.path());
+    assert_ok(&without);
+    let (with, without) = (&json_lines(&with)[0], &json_lines(&without)[0]);
+    assert!(notes(with).iter().any(|n| n.contains("word order")), "{with}");
+    assert!(!notes(without).iter().any(|n| n.contains("word order")), "{without}");
+    let (a, b) = (with["score"].as_f64().expect("score"), without["score"].as_f64().expect("score"));
+    assert!((a - b).abs() > 0.01, "the reader moves this message's score: {a} vs {b}");
+    assert_eq!(keys(without), CUSTOMER_KEYS, "same fields either way");
+}
+
+/// `word_order = false` in rapport.toml: the server says at start that it reads sentiment with the n-gram
+/// model alone.
+#[test]
+fn serve_reads_word_order_from_the_config() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("rapport.toml"), "word_order = false\nbind = \"127.0.0.1:0\"\n").expect("config");
+    assert_eq!(
+        serve_first_line(dir.path(), "sqlite://plain.db"),
+        "sentiment from the n-gram model alone (word_order = false)"
+    );
 }
