@@ -263,6 +263,7 @@ impl Engine {
         self.logits(sink.0.sums().as_flattened(), reasons)
     }
 
+    /// The summary of the scored tokens in `scratch`; the reason cues are added to `rs` in place.
     fn summary_from(&self, scratch: &Scratch, sentiment: SentimentLogits, rs: &mut model::Scores) -> Summary {
         // Nothing to read (blank, punctuation, a bare link or handle): neutral, and sure of it,
         // rather than the model's prior.
