@@ -6,12 +6,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
-use rapport_analysis::Engine;
 use rapport_app::assess::{AssessOptions, ConversationFacts, Report, assess_stream};
 use rapport_app::business_hours::BusinessHours;
 use rapport_channels::importers::{self, Format, ImportError, generic::Mapping};
 
-use super::InputError;
+use super::{InputError, ReadingArgs};
 
 #[derive(Debug, Args)]
 pub struct AssessArgs {
@@ -40,11 +39,8 @@ pub struct AssessArgs {
     /// No progress or summary output.
     #[arg(long)]
     pub quiet: bool,
-    /// Read sentiment with the n-gram model alone, without the word-order reader: the engine's faster
-    /// setting (12–16 % more messages per second, BENCHMARKS.md; 3 points less macro-F1 on held-out
-    /// airline tweets, eval/RESULTS.md).
-    #[arg(long)]
-    pub no_word_order: bool,
+    #[command(flatten)]
+    pub reading: ReadingArgs,
 }
 
 /// Stage-by-stage progress on a terminal's stderr (nothing when piped or with --quiet).
@@ -102,10 +98,7 @@ pub fn run(args: AssessArgs) -> anyhow::Result<()> {
         ),
         None => format!("reading and analysing {}…", args.file.display()),
     });
-    let mut engine = Engine::new();
-    if args.no_word_order {
-        engine.set_order(None);
-    }
+    let engine = super::builtin_engine(!args.reading.no_word_order);
     let csv_path = args.out.join("conversations.csv");
     let made_out = !args.out.exists();
     std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;

@@ -15,7 +15,7 @@ use rapport_analysis::reply::{ReplyContext, ReplyReport, check_reply};
 use rapport_analysis::{Engine, Evidence, LinearModel, MessageAnalysis, ReasonModel, Scratch, SentimentLabel};
 use serde::Serialize;
 
-use super::{InputError, find_column};
+use super::{InputError, ReadingArgs, find_column};
 
 /// Longest message analysed, in bytes; longer lines get an error object.
 pub const MAX_LINE: usize = 1 << 20;
@@ -44,11 +44,8 @@ pub struct ScoreArgs {
     /// With `--role agent`: the CSV column holding the customer's name (for `uses_customer_name`).
     #[arg(long, value_name = "NAME", requires = "csv")]
     pub name_column: Option<String>,
-    /// Read sentiment with the n-gram model alone, without the word-order reader: the engine's faster
-    /// setting (12–16 % more messages per second, BENCHMARKS.md; 3 points less macro-F1 on held-out
-    /// airline tweets, eval/RESULTS.md).
-    #[arg(long)]
-    pub no_word_order: bool,
+    #[command(flatten)]
+    pub reading: ReadingArgs,
 }
 
 /// The CSV columns that give an agent reply its context.
@@ -117,10 +114,7 @@ struct ErrorLine<'a> {
 }
 
 pub fn run(args: ScoreArgs) -> anyhow::Result<()> {
-    let mut engine = Engine::new();
-    if args.no_word_order {
-        engine.set_order(None);
-    }
+    let mut engine = super::builtin_engine(!args.reading.no_word_order);
     if let Some(path) = &args.reasons {
         engine.set_reasons(ReasonModel::new(load_reason_model(path)?));
     }

@@ -18,9 +18,8 @@ pub struct ServeArgs {
 
 pub async fn run(config: Config, args: ServeArgs) -> anyhow::Result<()> {
     let db = open_db(&config, config.migrate_on_start).await?;
-    let mut engine = rapport_analysis::Engine::new();
+    let mut engine = super::builtin_engine(config.word_order);
     if !config.word_order {
-        engine.set_order(None);
         println!("sentiment from the n-gram model alone (word_order = false)");
     }
     if let Some(path) = &config.reasons_model {
