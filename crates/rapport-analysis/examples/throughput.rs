@@ -6,7 +6,11 @@
 //! cargo run --release -p rapport-analysis --example throughput -- CSV --passes N
 //! cargo run --release -p rapport-analysis --example throughput -- CSV --dump
 //! cargo run --release -p rapport-analysis --example throughput -- … --ngram-only
+//! RAPPORT_ORDER_MODEL=FILE cargo run --release -p rapport-analysis --example throughput -- …
 //! ```
+//!
+//! `RAPPORT_ORDER_MODEL` swaps in another word-order reader (a `train/order/student.py --export` file),
+//! to measure what its table's size costs.
 //!
 //! `--passes N` runs exactly N passes instead of a timed loop, inside `measured_passes`, so that
 //! `valgrind --tool=callgrind --toggle-collect=*measured_passes*` counts the hot path's instructions
@@ -26,7 +30,7 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use rapport_analysis::{Engine, Scratch};
+use rapport_analysis::{Engine, OrderModel, Scratch};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
 #[global_allocator]
@@ -72,6 +76,18 @@ fn main() {
     let mut engine = Engine::new();
     if ngram_only {
         engine.set_order(None);
+    } else if let Some(file) = std::env::var_os("RAPPORT_ORDER_MODEL").filter(|f| !f.is_empty()) {
+        // Another word-order reader (a `train/order/student.py --export` file), to measure what its size costs.
+        match std::fs::read_to_string(&file)
+            .map_err(|e| e.to_string())
+            .and_then(|src| OrderModel::parse(&src).map_err(|e| e.to_string()))
+        {
+            Ok(order) => engine.set_order(Some(order)),
+            Err(e) => {
+                eprintln!("RAPPORT_ORDER_MODEL={file:?}: {e}");
+                std::process::exit(2);
+            }
+        }
     }
     let build_ms = started.elapsed().as_secs_f64() * 1e3;
     let mut scratch = Scratch::default();
