@@ -41,6 +41,8 @@ ap.add_argument("--widths", default="2,3")
 ap.add_argument("--gold-weight", type=float, default=1.0)
 ap.add_argument("--buckets", type=int, default=4096)
 ap.add_argument("--min-count", type=int, default=2)
+ap.add_argument("--max-words", type=int, default=0,
+                help="keep only the most frequent words (0: all of --min-count); the rest share the buckets")
 ap.add_argument("--lr", type=float, default=2e-3)
 ap.add_argument("--dropout", type=float, default=0.2)
 ap.add_argument("--seed", type=int, default=7)
@@ -115,7 +117,12 @@ targets = [np.eye(3)[r["y"]] for r in train] + [p for _, p in pseudo]
 weights = [args.gold_weight] * len(train) + [1.0] * len(pseudo)
 read_keys(texts + [r["text"] for r in val])
 counts = Counter(t for x in texts for t in tokens(x))
-vocab = {t: i + 1 + args.buckets for i, t in enumerate(t for t, c in counts.items() if c >= args.min_count)}
+kept = [t for t, c in counts.items() if c >= args.min_count]
+if args.max_words:
+    # Most frequent first, ties in first-seen order (sorted is stable), then back to first-seen order.
+    top = set(sorted(kept, key=lambda t: -counts[t])[: args.max_words])
+    kept = [t for t in kept if t in top]
+vocab = {t: i + 1 + args.buckets for i, t in enumerate(kept)}
 
 
 def ids(text):
